@@ -1,0 +1,90 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings every target of ours gets: Swift 6 mode plus the stricter features
+/// the house style asks for.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "SpeedWatch",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sid", targets: ["sid"]),
+        .executable(name: "sid-bench", targets: ["SIDBenchmarks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // Domain: values every other target speaks (sites, sessions, readings, edges, units).
+        .target(name: "SpeedDomain"),
+
+        // Where edges come from: the EdgeSource interface and the replay capture format.
+        .target(name: "EdgeSources", dependencies: ["SpeedDomain"]),
+
+        // Signal processing, the hot path: edges in, vehicles out.
+        .target(name: "VehicleDetection", dependencies: ["SpeedDomain"]),
+
+        // Synthetic traffic and sensor physics producing the edges a real pin would see.
+        .target(
+            name: "TrafficSimulator",
+            dependencies: ["SpeedDomain", "EdgeSources", .product(name: "TOMLKit", package: "TOMLKit")],
+            path: "Simulator/Sources/TrafficSimulator"
+        ),
+
+        // The device's SQLite store (WAL, batched writes, crash safe).
+        .target(
+            name: "DeviceStore",
+            dependencies: ["SpeedDomain", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+
+        // The measuring pipeline: an EdgeSource through the detector into the store.
+        .target(
+            name: "DeviceRuntime",
+            dependencies: [
+                "SpeedDomain", "EdgeSources", "VehicleDetection", "TrafficSimulator", "DeviceStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+
+        // The device command line.
+        .executableTarget(
+            name: "sid",
+            dependencies: [
+                "DeviceRuntime", "DeviceStore", "EdgeSources", "TrafficSimulator", "SpeedDomain",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // Benchmarks that print numbers: accuracy against simulator truth, throughput.
+        .executableTarget(
+            name: "SIDBenchmarks",
+            dependencies: [
+                "SpeedDomain", "EdgeSources", "VehicleDetection", "TrafficSimulator", "DeviceStore", "DeviceRuntime",
+            ]
+        ),
+
+        .testTarget(name: "SpeedDomainTests", dependencies: ["SpeedDomain"]),
+        .testTarget(name: "EdgeSourcesTests", dependencies: ["EdgeSources", "SpeedDomain"]),
+        .testTarget(name: "VehicleDetectionTests", dependencies: ["VehicleDetection", "SpeedDomain"]),
+        .testTarget(name: "TrafficSimulatorTests", dependencies: ["TrafficSimulator", "VehicleDetection", "SpeedDomain"]),
+        .testTarget(name: "DeviceStoreTests", dependencies: ["DeviceStore", "SpeedDomain"]),
+        .testTarget(
+            name: "DeviceRuntimeTests",
+            dependencies: ["DeviceRuntime", "DeviceStore", "EdgeSources", "TrafficSimulator", "SpeedDomain"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + strictSettings
+}

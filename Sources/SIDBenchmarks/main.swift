@@ -1,0 +1,2 @@
+import SpeedDomain
+print("bench")
