@@ -25,6 +25,9 @@ let package = Package(
         // Domain: values every other target speaks (sites, sessions, readings, edges, units).
         .target(name: "SpeedDomain"),
 
+        // TOML configuration files decoded with errors that name the file, line and field.
+        .target(name: "TOMLSupport", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+
         // Where edges come from: the EdgeSource interface and the replay capture format.
         .target(name: "EdgeSources", dependencies: ["SpeedDomain"]),
 
@@ -34,7 +37,7 @@ let package = Package(
         // Synthetic traffic and sensor physics producing the edges a real pin would see.
         .target(
             name: "TrafficSimulator",
-            dependencies: ["SpeedDomain", "EdgeSources", .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: ["SpeedDomain", "EdgeSources", "TOMLSupport"],
             path: "Simulator/Sources/TrafficSimulator"
         ),
 
@@ -50,7 +53,7 @@ let package = Package(
             dependencies: [
                 "SpeedDomain", "EdgeSources", "VehicleDetection", "TrafficSimulator", "DeviceStore",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
+                "TOMLSupport",
             ]
         ),
 
@@ -72,7 +75,7 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "SpeedDomainTests", dependencies: ["SpeedDomain"]),
+        .testTarget(name: "SpeedDomainTests", dependencies: ["SpeedDomain", "TOMLSupport"]),
         .testTarget(name: "EdgeSourcesTests", dependencies: ["EdgeSources", "SpeedDomain"]),
         .testTarget(name: "VehicleDetectionTests", dependencies: ["VehicleDetection", "SpeedDomain"]),
         .testTarget(name: "TrafficSimulatorTests", dependencies: ["TrafficSimulator", "VehicleDetection", "SpeedDomain"]),
