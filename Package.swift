@@ -44,7 +44,18 @@ let package = Package(
         // The device's SQLite store (WAL, batched writes, crash safe).
         .target(
             name: "DeviceStore",
-            dependencies: ["SpeedDomain", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "SpeedDomain",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // Test fixture: appends to a store forever so the crash test can SIGKILL it mid-write.
+        .executableTarget(
+            name: "StoreCrashWriter",
+            dependencies: ["DeviceStore", "SpeedDomain"],
+            path: "Tests/StoreCrashWriter"
         ),
 
         // The measuring pipeline: an EdgeSource through the detector into the store.
@@ -79,7 +90,10 @@ let package = Package(
         .testTarget(name: "EdgeSourcesTests", dependencies: ["EdgeSources", "SpeedDomain"]),
         .testTarget(name: "VehicleDetectionTests", dependencies: ["VehicleDetection", "SpeedDomain"]),
         .testTarget(name: "TrafficSimulatorTests", dependencies: ["TrafficSimulator", "VehicleDetection", "SpeedDomain"]),
-        .testTarget(name: "DeviceStoreTests", dependencies: ["DeviceStore", "SpeedDomain"]),
+        .testTarget(
+            name: "DeviceStoreTests",
+            dependencies: ["DeviceStore", "SpeedDomain", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "DeviceRuntimeTests",
             dependencies: ["DeviceRuntime", "DeviceStore", "EdgeSources", "TrafficSimulator", "SpeedDomain"]
