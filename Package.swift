@@ -72,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "sid",
             dependencies: [
-                "DeviceRuntime", "DeviceStore", "EdgeSources", "TrafficSimulator", "SpeedDomain",
+                "DeviceRuntime", "DeviceStore", "EdgeSources", "TrafficSimulator", "SpeedDomain", "VehicleDetection", "TOMLSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
