@@ -14,12 +14,16 @@ let package = Package(
     products: [
         .executable(name: "sid", targets: ["sid"]),
         .executable(name: "sid-bench", targets: ["SIDBenchmarks"]),
+        .executable(name: "collector", targets: ["collector"]),
+        .executable(name: "collector-bench", targets: ["CollectorBenchmarks"]),
+        .library(name: "SessionBundle", targets: ["SessionBundle"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Domain: values every other target speaks (sites, sessions, readings, edges, units).
@@ -84,6 +88,62 @@ let package = Package(
             dependencies: [
                 "SpeedDomain", "EdgeSources", "VehicleDetection", "TrafficSimulator", "DeviceStore", "DeviceRuntime",
             ]
+        ),
+
+        // Collector side (issue 4): bundle format, statistics, store, ingest, reports.
+
+        // The signed, versioned session bundle a device exports and the collector imports.
+        .target(
+            name: "SessionBundle",
+            dependencies: ["SpeedDomain", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+
+        // Pure statistics for evaluations: type-7 percentiles, histograms, Welch, bootstrap, DiD.
+        .target(name: "SpeedStatistics"),
+
+        // The collector's storage interface and its SQLite (GRDB) implementation.
+        .target(
+            name: "CollectorStore",
+            dependencies: ["SpeedDomain", "SpeedStatistics", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+
+        // Ingest (bundles, camera-van CSV, binned exports) and the sites registry.
+        .target(
+            name: "Collector",
+            dependencies: [
+                "SpeedDomain", "SessionBundle", "CollectorStore", "SpeedStatistics", "TOMLSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+
+        // Evaluation reports: figures per site and pilot vs control, as JSON, tidy CSV and HTML.
+        .target(name: "Reports", dependencies: ["SpeedDomain", "SpeedStatistics", "CollectorStore"]),
+
+        // The collector command line.
+        .executableTarget(
+            name: "collector",
+            dependencies: [
+                "Collector", "CollectorStore", "Reports", "SessionBundle", "SpeedDomain",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Prints ingest readings/s over 10 million readings and report ms over 1 million.
+        .executableTarget(
+            name: "CollectorBenchmarks",
+            dependencies: ["Collector", "CollectorStore", "Reports", "SessionBundle", "SpeedDomain"]
+        ),
+
+        .testTarget(name: "SpeedStatisticsTests", dependencies: ["SpeedStatistics"]),
+        .testTarget(name: "SessionBundleTests", dependencies: ["SessionBundle", "SpeedDomain"]),
+        .testTarget(
+            name: "CollectorTests",
+            dependencies: ["Collector", "CollectorStore", "SessionBundle", "SpeedDomain", "SpeedStatistics"]
+        ),
+        .testTarget(
+            name: "ReportsTests",
+            dependencies: ["Reports", "Collector", "CollectorStore", "SessionBundle", "SpeedDomain", "SpeedStatistics"],
+            exclude: ["Golden"]
         ),
 
         .testTarget(name: "SpeedDomainTests", dependencies: ["SpeedDomain", "TOMLSupport"]),
