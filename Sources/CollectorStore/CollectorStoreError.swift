@@ -1,0 +1,44 @@
+/// Why the collector store refused or failed an operation, with what it was doing.
+public struct CollectorStoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    enum Code: String, Sendable, Hashable {
+        case openFailed, databaseFailure, duplicateSite, unknownSite, conflictingSession, invalidArgument, duplicateDevice
+    }
+
+    let code: Code
+    /// The store file.
+    public var path: String
+    public var detail: String
+
+    init(_ code: Code, path: String, _ detail: String) {
+        self.code = code
+        self.path = path
+        self.detail = detail
+    }
+
+    static func openFailed(_ path: String, _ error: any Error) -> Self { .init(.openFailed, path: path, "cannot open the store: \(error)") }
+    static func databaseFailure(_ path: String, _ operation: String, _ error: any Error) -> Self {
+        .init(.databaseFailure, path: path, "\(operation) failed: \(error)")
+    }
+    static func duplicateSite(_ path: String, _ id: String) -> Self { .init(.duplicateSite, path: path, "site '\(id)' is already registered") }
+    static func duplicateDevice(_ path: String, _ id: String) -> Self {
+        .init(.duplicateDevice, path: path, "device '\(id)' is already registered with another key")
+    }
+    static func unknownSite(_ path: String, _ id: String) -> Self {
+        .init(.unknownSite, path: path, "site '\(id)' is not registered (add it with 'collector sites add')")
+    }
+    static func conflictingSession(_ path: String, _ id: String, stored: String, offered: String) -> Self {
+        .init(
+            .conflictingSession, path: path,
+            "session '\(id)' was already imported with different content (stored SHA-256 \(stored.prefix(12))…, this one \(offered.prefix(12))…); refusing to replace it")
+    }
+    static func invalidArgument(_ path: String, _ detail: String) -> Self { .init(.invalidArgument, path: path, detail) }
+
+    /// A session with this id was already imported with other content.
+    public var isConflictingSession: Bool { code == .conflictingSession }
+    /// The site is not registered.
+    public var isUnknownSite: Bool { code == .unknownSite }
+    /// A site with this id exists already.
+    public var isDuplicateSite: Bool { code == .duplicateSite }
+
+    public var description: String { "\(path): \(detail)" }
+}

@@ -1,0 +1,74 @@
+import GRDB
+import SpeedDomain
+import SpeedStatistics
+
+extension SQLiteCollectorStore {
+    public func ingest(_ record: SessionRecord, readings: [IngestReading]) throws(CollectorStoreError) -> IngestOutcome {
+        let path = self.path
+        guard record.readingCount == readings.count else {
+            throw .invalidArgument(path, "session '\(record.id)' says \(record.readingCount) readings but \(readings.count) were given")
+        }
+        return try write("import session '\(record.id)'") { db in
+            if let stored = try String.fetchOne(db, sql: "SELECT sha256 FROM session WHERE id = ?", arguments: [record.id]) {
+                guard stored == record.sha256 else { throw CollectorStoreError.conflictingSession(path, record.id, stored: stored, offered: record.sha256) }
+                return .alreadyImported
+            }
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM site WHERE id = ?", arguments: [record.siteID]) else {
+                throw CollectorStoreError.unknownSite(path, record.siteID)
+            }
+            let site = Self.site(row)
+            try db.execute(
+                sql: """
+                    INSERT INTO session (id, site_id, device_id, source, phase, mode, clock_source, started_at_ns, ended_at_ns, sha256, file, reading_count)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    record.id, record.siteID, record.deviceID, record.source.rawValue, record.phase.rawValue, record.mode.rawValue,
+                    record.clockSource.rawValue, record.startedAtNs, record.endedAtNs, record.sha256, record.file, record.readingCount,
+                ])
+            let key = db.lastInsertedRowID
+            let headways = SessionAggregator.headways(readings)
+            let insert = try db.makeStatement(
+                sql: "INSERT INTO reading (session_key, seq, wall_ns, speed_mps, direction, quality, flags, headway_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            for (i, r) in readings.enumerated() {
+                insert.setUncheckedArguments([key, i, r.wallTimeNs, r.speedMetresPerSecond, r.direction.rawValue, r.quality, Int64(r.flags), headways[i]])
+                try insert.execute()
+            }
+            let aggregates = SessionAggregator(limit: site.limit).aggregate(readings.lazy.map { ($0.wallTimeNs, $0.speedMetresPerSecond) })
+            try Self.insertAggregates(db, key: key, histogram: aggregates.histogram, hours: aggregates.hours)
+            return .imported(readings: readings.count)
+        }
+    }
+
+    static func insertAggregates(_ db: Database, key: Int64, histogram: SpeedHistogram, hours: [HourCell]) throws {
+        let h = try db.makeStatement(sql: "INSERT INTO speed_histogram (session_key, speed_key, count) VALUES (?, ?, ?)")
+        for kc in histogram.nonZero {
+            h.setUncheckedArguments([key, kc.key, kc.count])
+            try h.execute()
+        }
+        let c = try db.makeStatement(
+            sql: "INSERT INTO hour_cell (session_key, hour_utc, count, sum_keys, compliant, over_threshold) VALUES (?, ?, ?, ?, ?, ?)")
+        for cell in hours {
+            c.setUncheckedArguments([key, cell.hourUTC, cell.count, cell.sumKeys, cell.compliant, cell.overThreshold])
+            try c.execute()
+        }
+    }
+
+    public func ingestBinned(_ counts: [BinnedCount], sha256: String, file: String) throws(CollectorStoreError) -> IngestOutcome {
+        let path = self.path
+        return try write("import binned counts from \(file)") { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM binned_import WHERE sha256 = ?", arguments: [sha256]) == true { return .alreadyImported }
+            for site in Set(counts.map(\.siteID)) where try Bool.fetchOne(db, sql: "SELECT 1 FROM site WHERE id = ?", arguments: [site]) != true {
+                throw CollectorStoreError.unknownSite(path, site)
+            }
+            try db.execute(sql: "INSERT INTO binned_import (sha256, file) VALUES (?, ?)", arguments: [sha256, file])
+            let insert = try db.makeStatement(
+                sql: "INSERT INTO binned_count (import_sha256, site_id, phase, period_start_ns, period_end_ns, lower, upper, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            for c in counts {
+                insert.setUncheckedArguments([sha256, c.siteID, c.phase.rawValue, c.periodStartNs, c.periodEndNs, c.lower, c.upper, c.count])
+                try insert.execute()
+            }
+            return .imported(readings: counts.reduce(0) { $0 + $1.count })
+        }
+    }
+}
