@@ -82,3 +82,20 @@ struct IntervalTests {
         #expect(GroupedData([]).percentile(0.5) == nil)
     }
 }
+
+@Suite("Bootstrap over several metrics")
+struct MultiMetricBootstrapTests {
+    @Test("intervals95 equals interval95 called per metric with the same seed")
+    func sameDraws() {
+        var rng = SplitMix64(seed: 3)
+        func sessions(_ n: Int, _ centre: Int) -> [SpeedHistogram] {
+            (0..<n).map { _ in SpeedHistogram(values: (0..<30).map { _ in Double(centre + rng.index(below: 900)) / 100 }) }
+        }
+        let before = sessions(4, 2200), after = sessions(3, 2000)
+        let boot = ClusterBootstrap(replicates: 150, seed: 11)
+        let all = boot.intervals95(before: before, after: after, metrics: Metric.allCases, limit: 20, threshold: 24)
+        for metric in Metric.allCases {
+            #expect(all[metric] == boot.interval95(before: before, after: after, metric: metric, limit: 20, threshold: 24))
+        }
+    }
+}
