@@ -77,6 +77,7 @@ let package = Package(
             name: "sid",
             dependencies: [
                 "DeviceRuntime", "DeviceStore", "EdgeSources", "TrafficSimulator", "SpeedDomain", "VehicleDetection", "TOMLSupport",
+                "SessionBundle",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -104,7 +105,10 @@ let package = Package(
         // The collector's storage interface and its SQLite (GRDB) implementation.
         .target(
             name: "CollectorStore",
-            dependencies: ["SpeedDomain", "SpeedStatistics", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "SpeedDomain", "SpeedStatistics",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
 
         // Ingest (bundles, camera-van CSV, binned exports) and the sites registry.

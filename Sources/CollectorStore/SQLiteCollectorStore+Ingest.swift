@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 import SpeedDomain
 import SpeedStatistics
 
@@ -28,15 +29,43 @@ extension SQLiteCollectorStore {
                 ])
             let key = db.lastInsertedRowID
             let headways = SessionAggregator.headways(readings)
-            let insert = try db.makeStatement(
-                sql: "INSERT INTO reading (session_key, seq, wall_ns, speed_mps, direction, quality, flags, headway_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            for (i, r) in readings.enumerated() {
-                insert.setUncheckedArguments([key, i, r.wallTimeNs, r.speedMetresPerSecond, r.direction.rawValue, r.quality, Int64(r.flags), headways[i]])
-                try insert.execute()
-            }
+            try Self.insertReadings(db, key: key, readings: readings, headways: headways)
             let aggregates = SessionAggregator(limit: site.limit).aggregate(readings.lazy.map { ($0.wallTimeNs, $0.speedMetresPerSecond) })
             try Self.insertAggregates(db, key: key, histogram: aggregates.histogram, hours: aggregates.hours)
             return .imported(readings: readings.count)
+        }
+    }
+
+    /// Inserts readings binding SQLite parameters directly: the hot loop of an import
+    /// (millions of rows), where building GRDB argument arrays per row would dominate.
+    static func insertReadings(_ db: Database, key: Int64, readings: [IngestReading], headways: [Double?]) throws {
+        let insert = try db.makeStatement(
+            sql: "INSERT INTO reading (session_key, seq, wall_ns, speed_mps, direction, quality, flags, headway_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        let statement = insert.sqliteStatement
+        for (i, r) in readings.enumerated() {
+            let direction: StaticString
+            switch r.direction {
+            case .approaching: direction = "approaching"
+            case .receding: direction = "receding"
+            case .unknown: direction = "unknown"
+            }
+            sqlite3_bind_int64(statement, 1, key)
+            sqlite3_bind_int64(statement, 2, Int64(i))
+            sqlite3_bind_int64(statement, 3, r.wallTimeNs)
+            sqlite3_bind_double(statement, 4, r.speedMetresPerSecond)
+            direction.withUTF8Buffer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { chars in
+                    _ = sqlite3_bind_text(statement, 5, chars.baseAddress, Int32(chars.count), nil)
+                }
+            }
+            sqlite3_bind_double(statement, 6, r.quality)
+            sqlite3_bind_int64(statement, 7, Int64(r.flags))
+            if let h = headways[i] { sqlite3_bind_double(statement, 8, h) } else { sqlite3_bind_null(statement, 8) }
+            let code = sqlite3_step(statement)
+            sqlite3_reset(statement)
+            guard code == SQLITE_DONE else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
         }
     }
 

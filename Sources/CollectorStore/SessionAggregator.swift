@@ -49,10 +49,19 @@ public struct SessionAggregator: Sendable {
     /// Seconds since the previous vehicle in the same direction (a single-pin
     /// Doppler sensor's `unknown` counts as one direction); nil for the first.
     public static func headways(_ readings: [IngestReading]) -> [Double?] {
-        var last: [Direction: Int64] = [:]
+        var last: (Int64?, Int64?, Int64?) = (nil, nil, nil)
         return readings.map { r in
-            defer { last[r.direction] = r.wallTimeNs }
-            return last[r.direction].map { Double(r.wallTimeNs - $0) / 1e9 }
+            switch r.direction {
+            case .approaching:
+                defer { last.0 = r.wallTimeNs }
+                return last.0.map { Double(r.wallTimeNs - $0) / 1e9 }
+            case .receding:
+                defer { last.1 = r.wallTimeNs }
+                return last.1.map { Double(r.wallTimeNs - $0) / 1e9 }
+            case .unknown:
+                defer { last.2 = r.wallTimeNs }
+                return last.2.map { Double(r.wallTimeNs - $0) / 1e9 }
+            }
         }
     }
 }

@@ -1,50 +1,56 @@
 import Foundation
 import SpeedDomain
 
-/// Parses reading rows straight from bytes (a bundle may hold millions), naming
-/// the line and column of the first thing wrong.
+/// Parses reading rows straight from bytes (a bundle may hold millions), field
+/// by field without allocating, naming the line and column of the first thing wrong.
 struct RowParser {
     let bytes: [UInt8]
     let file: String
 
-    mutating func reading(lineNumber: Int, start: Int, end: Int) throws(BundleError) -> Reading {
-        var fields: (Int, Int, Int, Int, Int, Int, Int, Int, Int) = (start, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = 1
-        try bytes.withUnsafeBufferPointer { (p: UnsafeBufferPointer<UInt8>) throws(BundleError) in
-            for i in start..<end where p[i] == 44 {  // ','
-                guard n < 8 else { throw row(lineNumber, nil, "more than \(BundleHeader.columns.count) fields") }
-                withUnsafeMutableBytes(of: &fields) { $0.storeBytes(of: i + 1, toByteOffset: n * MemoryLayout<Int>.stride, as: Int.self) }
-                n += 1
-            }
+    func reading(lineNumber: Int, start: Int, end: Int) throws(BundleError) -> Reading {
+        var cursor = start
+        func next(_ column: Int) throws(BundleError) -> Range<Int> {
+            guard cursor <= end else { throw row(lineNumber, column, "missing: expected \(BundleHeader.columns.count) fields") }
+            var i = cursor
+            while i < end && bytes[i] != 44 { i += 1 }  // ','
+            defer { cursor = i + 1 }
+            return cursor..<i
         }
-        guard n == 8 else { throw row(lineNumber, nil, "expected \(BundleHeader.columns.count) fields, found \(n)") }
-        let f = withUnsafeBytes(of: fields) { raw in (0..<8).map { raw.load(fromByteOffset: $0 * MemoryLayout<Int>.stride, as: Int.self) } }
-        func span(_ k: Int) -> Range<Int> { f[k]..<(k == 7 ? end : f[k + 1] - 1) }
-
-        let monotonic = try uint(span(0), lineNumber, 0)
-        let speed = try double(span(1), lineNumber, 1)
+        let monotonic = try uint(try next(0), lineNumber, 0)
+        let speed = try double(try next(1), lineNumber, 1)
         if let problem = ReadingBounds.problem(speedMph: Speed(metresPerSecond: speed).mph) { throw row(lineNumber, 1, problem) }
-        let firstLock = try double(span(2), lineNumber, 2)
-        let peak = try double(span(3), lineNumber, 3)
-        for (k, v) in [(2, firstLock), (3, peak)] where !(v.isFinite && v >= 0 && Speed(metresPerSecond: v).mph <= ReadingBounds.maximumMph) {
-            throw row(lineNumber, k, "\(v) m/s is impossible")
-        }
-        let duration = try uint(span(4), lineNumber, 4)
-        let direction: Direction
-        switch String(decoding: bytes[span(5)], as: UTF8.self) {
-        case "approaching": direction = .approaching
-        case "receding": direction = .receding
-        case "unknown": direction = .unknown
-        case let other: throw row(lineNumber, 5, "'\(other)' is not approaching, receding or unknown")
-        }
-        let quality = try double(span(6), lineNumber, 6)
+        let firstLock = try double(try next(2), lineNumber, 2)
+        try plausible(firstLock, lineNumber, 2)
+        let peak = try double(try next(3), lineNumber, 3)
+        try plausible(peak, lineNumber, 3)
+        let duration = try uint(try next(4), lineNumber, 4)
+        let direction = try self.direction(try next(5), lineNumber)
+        let quality = try double(try next(6), lineNumber, 6)
         guard (0...1).contains(quality) else { throw row(lineNumber, 6, "\(quality) is outside 0…1") }
-        let flags = try uint(span(7), lineNumber, 7)
+        let flags = try uint(try next(7), lineNumber, 7)
         guard flags <= UInt64(UInt32.max) else { throw row(lineNumber, 7, "too large") }
+        guard cursor > end else { throw row(lineNumber, nil, "more than \(BundleHeader.columns.count) fields") }
         return Reading(
             monotonicNs: monotonic, speed: Speed(metresPerSecond: speed), firstLockSpeed: Speed(metresPerSecond: firstLock),
             peakSpeed: Speed(metresPerSecond: peak), durationNs: duration, direction: direction, quality: quality,
             flags: ReadingFlags(rawValue: UInt32(flags)))
+    }
+
+    private func plausible(_ v: Double, _ line: Int, _ column: Int) throws(BundleError) {
+        guard v >= 0, Speed(metresPerSecond: v).mph <= ReadingBounds.maximumMph else { throw row(line, column, "\(v) m/s is impossible") }
+    }
+
+    private func direction(_ r: Range<Int>, _ line: Int) throws(BundleError) -> Direction {
+        func equals(_ word: StaticString) -> Bool {
+            guard r.count == word.utf8CodeUnitCount else { return false }
+            let p = word.utf8Start
+            for (k, i) in r.enumerated() where bytes[i] != p[k] { return false }
+            return true
+        }
+        if equals("approaching") { return .approaching }
+        if equals("receding") { return .receding }
+        if equals("unknown") { return .unknown }
+        throw row(line, 5, "'\(String(decoding: bytes[r], as: UTF8.self))' is not approaching, receding or unknown")
     }
 
     private func row(_ line: Int, _ column: Int?, _ detail: String) -> BundleError {

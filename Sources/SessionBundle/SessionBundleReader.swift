@@ -66,7 +66,7 @@ public struct SessionBundleReader: Sendable {
         }
         var readings: [Reading] = []
         readings.reserveCapacity(header.reading_count)
-        var parser = RowParser(bytes: bytes, file: file)
+        let parser = RowParser(bytes: bytes, file: file)
         for i in 3..<hashLine {
             readings.append(try parser.reading(lineNumber: i + 1, start: lines.starts[i], end: lines.ends[i]))
         }

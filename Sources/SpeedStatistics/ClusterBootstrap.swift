@@ -57,9 +57,14 @@ extension ClusterBootstrap {
     public func intervals95(
         before: [SpeedHistogram], after: [SpeedHistogram], metrics: [Metric], limit: Double, threshold: Double
     ) -> [Metric: Interval] {
-        let b = before.filter { !$0.isEmpty }
-        let a = after.filter { !$0.isEmpty }
+        var b = before.filter { !$0.isEmpty }
+        var a = after.filter { !$0.isEmpty }
         guard b.count > 1, a.count > 1, replicates > 1 else { return [:] }
+        // One common key range, so that pooling a replicate only adds counts.
+        let lo = (a + b).map(\.base).min()!
+        let hi = (a + b).map { $0.base + $0.counts.count }.max()!
+        b = b.map { $0.padded(from: lo, to: hi) }
+        a = a.map { $0.padded(from: lo, to: hi) }
         var rng = SplitMix64(seed: seed)
         var diffs: [Metric: [Double]] = [:]
         for _ in 0..<replicates {

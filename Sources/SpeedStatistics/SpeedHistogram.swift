@@ -97,6 +97,19 @@ public struct SpeedHistogram: Sendable, Hashable {
         count += other.count * times
     }
 
+    /// The same counts over at least keys lo..<hi, so that merges into it never grow it.
+    func padded(from lo: Int, to hi: Int) -> SpeedHistogram {
+        guard !isEmpty else { return self }
+        var copy = self
+        let newBase = Swift.min(lo, base)
+        let newEnd = Swift.max(hi, base + counts.count)
+        var grown = [Int](repeating: 0, count: newEnd - newBase)
+        for i in counts.indices { grown[base - newBase + i] = counts[i] }
+        copy.base = newBase
+        copy.counts = grown
+        return copy
+    }
+
     /// (key, count) pairs with a non-zero count, in key order.
     public var nonZero: [(key: Int, count: Int)] {
         counts.indices.compactMap { counts[$0] > 0 ? (base + $0, counts[$0]) : nil }

@@ -37,14 +37,15 @@ public enum Welch {
     }
 
     /// The 95% interval for `after.mean − before.mean`; nil when either group
-    /// has fewer than two values or both variances are zero.
+    /// has fewer than two values; the difference itself when both variances are zero.
     public static func interval95(before: Moments, after: Moments) -> Interval? {
         guard before.n > 1, after.n > 1 else { return nil }
         let vb = before.variance / Double(before.n)
         let va = after.variance / Double(after.n)
         let se2 = vb + va
         let diff = after.mean - before.mean
-        guard se2 > 0 else { return nil }
+        // No spread in either group: the interval collapses to the difference (as scipy gives it).
+        guard se2 > 0 else { return Interval(low: diff, high: diff) }
         let df = se2 * se2 / (vb * vb / Double(before.n - 1) + va * va / Double(after.n - 1))
         let t = StudentT.quantile(0.975, degreesOfFreedom: df)
         let half = t * se2.squareRoot()

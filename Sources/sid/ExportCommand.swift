@@ -5,15 +5,16 @@ import SpeedDomain
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Export a closed session's readings as CSV or JSON.",
+        abstract: "Export a closed session's readings as CSV, JSON, or a signed session bundle for the collector.",
         discussion: "Speeds are printed at full resolution in mph and m/s; times as UTC ISO 8601 and monotonic ns.")
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json, bundle }
 
     @OptionGroup var storeOptions: StoreOptions
     @Argument(help: "The session id (see 'sid session list').") var id: String
     @Option(help: "csv or json.") var format: Format = .csv
     @Option(name: .shortAndLong, help: "Write here instead of standard output.") var output: String?
+    @Option(help: "Device signing key for --format bundle (see 'sid keygen').") var key: String?
 
     func run() throws {
         let configuration = try storeOptions.loadConfiguration()
@@ -21,6 +22,10 @@ struct Export: ParsableCommand {
         guard let stored = try store.session(id: id) else { throw ValidationError("no session '\(id)' in \(storeOptions.storePath(configuration))") }
         guard !stored.session.isOpen else { throw ValidationError("session '\(id)' is still open; stop it first ('sid session stop \(id)')") }
         let readings = try store.readings(inSession: id)
+        if format == .bundle {
+            print("wrote \(readings.count) readings to \(try BundleExport.write(stored, readings: readings, keyPath: key, output: output))")
+            return
+        }
         let text = format == .csv ? ReadingExport.csv(readings, session: stored.session) : try ReadingExport.json(readings, stored: stored)
         if let output {
             try text.write(toFile: output, atomically: true, encoding: .utf8)

@@ -78,6 +78,84 @@ class SplitMix64:
         return self.next() % n
 
 
+METRICS = [("mean", "mean_mph"), ("median", "median_mph"), ("p85", "p85_mph"), ("compliance", "compliance_pct"), ("overThreshold", "over_threshold_pct")]
+MPS = {"mph": 0.44704, "km/h": 1 / 3.6}
+
+
+def check_report(path):
+    """Recomputes the compare report (every site) from the raw fixture speeds."""
+    global failed
+    if not os.path.exists(path):
+        print(f"statistics oracle: {path} is missing; run 'swift test' first", file=sys.stderr)
+        failed += 1
+        return
+    doc = json.load(open(path))
+    report, speeds = doc["report"], doc["speeds"]
+    to_mph = lambda unit: MPS[unit] / MPS["mph"]
+    changes = {}
+    for site in report["sites"]:
+        info = site["site"]
+        sid, unit, limit, threshold = info["id"], info["unit"], info["limit"], info["enforcement_threshold"]
+        k = to_mph(unit)
+        # The collector counts speeds at 0.01 of the site's unit.
+        sessions = {p: [np.round(np.array(speeds[s]) / 0.01) * 0.01 for s in site["periods"][p]["session_ids"]] for p in ("before", "after")}
+        pooled = {p: np.concatenate(v) if v else np.array([]) for p, v in sessions.items()}
+        for p in ("before", "after"):
+            want = figures(pooled[p], limit, threshold)
+            got = site[p]
+            check(f"report/{sid}/{p}/count", got["count"], want["count"])
+            for key in ("mean", "median", "p85", "sd"):
+                field = {"mean": "mean_mph", "median": "median_mph", "p85": "p85_mph", "sd": "stddev_mph"}[key]
+                check(f"report/{sid}/{p}/{field}", got[field], None if want[key] is None else want[key] * k)
+                if unit == "km/h":
+                    check(f"report/{sid}/{p}/{field}/kmh", got[field.replace("mph", "kmh")], want[key])
+            check(f"report/{sid}/{p}/compliance_pct", got["compliance_pct"], want["compliance_pct"])
+            check(f"report/{sid}/{p}/over_threshold_pct", got["over_threshold_pct"], want["over_threshold_pct"])
+        for name, field in METRICS:
+            scale = k if field.endswith("_mph") else 1
+            ch = site["change"][field]
+            if len(pooled["before"]) == 0 or len(pooled["after"]) == 0:
+                check(f"report/{sid}/change/{field}", ch["estimate"], None)
+                continue
+            est = metric(name, pooled["after"], limit, threshold) - metric(name, pooled["before"], limit, threshold)
+            check(f"report/{sid}/change/{field}", ch["estimate"], est * scale)
+            changes.setdefault(field, {})[sid] = (est * scale, info["pilot"], info["scheme"] == "control")
+            if name in ("mean", "compliance", "overThreshold"):
+                f = {"mean": lambda a: a, "compliance": lambda a: 100.0 * (a <= limit), "overThreshold": lambda a: 100.0 * (a >= threshold)}[name]
+                ci = stats.ttest_ind(f(pooled["after"]), f(pooled["before"]), equal_var=False).confidence_interval(0.95)
+                if math.isnan(ci.low):  # no variance in either period: no interval
+                    check(f"report/{sid}/change/{field}/naive", ch["naive_ci95"], None)
+                else:
+                    check(f"report/{sid}/change/{field}/naive_low", (ch["naive_ci95"] or [None])[0], ci.low * scale)
+                    check(f"report/{sid}/change/{field}/naive_high", (ch["naive_ci95"] or [None, None])[1], ci.high * scale)
+            if len(sessions["before"]) > 1 and len(sessions["after"]) > 1:
+                rng = SplitMix64(doc["seed"])
+                diffs = []
+                for _ in range(doc["replicates"]):
+                    b = np.concatenate([sessions["before"][rng.index(len(sessions["before"]))] for _ in sessions["before"]])
+                    a = np.concatenate([sessions["after"][rng.index(len(sessions["after"]))] for _ in sessions["after"]])
+                    diffs.append(metric(name, a, limit, threshold) - metric(name, b, limit, threshold))
+                lo, hi = np.percentile(diffs, [2.5, 97.5])
+                check(f"report/{sid}/change/{field}/ci_low", (ch["ci95"] or [None])[0], lo * scale)
+                check(f"report/{sid}/change/{field}/ci_high", (ch["ci95"] or [None, None])[1], hi * scale)
+            else:
+                check(f"report/{sid}/change/{field}/ci", ch["ci95"], None)
+    for name, field in METRICS:
+        pilot = [c for c, is_pilot, _ in changes[field].values() if is_pilot]
+        control = [c for c, _, is_control in changes[field].values() if is_control]
+        did = report["difference_in_differences"][field]
+        check(f"report/did/{field}", did["estimate"], np.mean(pilot) - np.mean(control))
+        rng = SplitMix64(doc["seed"])
+        reps = []
+        for _ in range(doc["replicates"]):
+            p = [pilot[rng.index(len(pilot))] for _ in pilot]
+            c = [control[rng.index(len(control))] for _ in control]
+            reps.append(np.mean(p) - np.mean(c))
+        lo, hi = np.percentile(reps, [2.5, 97.5])
+        check(f"report/did/{field}/ci_low", did["ci95"][0], lo)
+        check(f"report/did/{field}/ci_high", did["ci95"][1], hi)
+
+
 def main():
     if not os.path.exists(PATH):
         print(f"statistics oracle: {PATH} is missing; run 'swift test' first", file=sys.stderr)
@@ -157,6 +235,8 @@ def main():
 
     for df, q in doc["t_quantile_975"]:
         check(f"t_ppf/{df}", q, stats.t.ppf(0.975, df), 1e-8)
+
+    check_report(os.path.join(ROOT, ".build", "oracle", "report.json"))
 
     print(f"statistics oracle: {passed} passed, {failed} failed")
     return 0 if failed == 0 else 1

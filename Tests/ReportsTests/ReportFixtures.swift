@@ -35,17 +35,28 @@ enum ReportFixtures {
         }
     }
 
-    static func store() throws -> SQLiteCollectorStore {
-        let store = try SQLiteCollectorStore()
+    /// Every fixture session's speeds in its site's unit, by session id.
+    static var speeds: [String: [Double]] {
+        var out: [String: [Double]] = [:]
         var rng = SplitMix64(seed: 2026)
         for site in sites {
+            for (i, (_, _, _, n, centre)) in plan(site.id).enumerated() {
+                // Speeds at 0.1 of the unit, spread ±4 around the centre, with ties.
+                out["\(site.id)-\(i)"] = (0..<n).map { _ in centre + Double(rng.index(below: 81)) / 10 - 4 }
+            }
+        }
+        return out
+    }
+
+    static func store() throws -> SQLiteCollectorStore {
+        let store = try SQLiteCollectorStore()
+        let speeds = self.speeds
+        for site in sites {
             try store.addSite(site)
-            for (i, (phase, day, hour, n, centre)) in plan(site.id).enumerated() {
+            for (i, (phase, day, hour, n, _)) in plan(site.id).enumerated() {
                 let begin = start + Int64(day) * 24 * hourNs + Int64(hour) * hourNs
-                let readings = (0..<n).map { k in
-                    // Speeds at 0.1 of the unit, spread ±4 around the centre, with ties.
-                    let v = centre + Double(rng.index(below: 81)) / 10 - 4
-                    return IngestReading(wallTimeNs: begin + Int64(k) * 50_000_000_000, speedMetresPerSecond: Speed(v, site.limit.unit).metresPerSecond, direction: .approaching, quality: 1, flags: 0)
+                let readings = speeds["\(site.id)-\(i)"]!.enumerated().map { k, v in
+                    IngestReading(wallTimeNs: begin + Int64(k) * 50_000_000_000, speedMetresPerSecond: Speed(v, site.limit.unit).metresPerSecond, direction: .approaching, quality: 1, flags: 0)
                 }
                 let record = SessionRecord(
                     id: "\(site.id)-\(i)", siteID: site.id, deviceID: "DEV-1", source: .bundle, phase: phase, mode: i % 2 == 0 ? .displayOn : .covert,
