@@ -67,6 +67,16 @@ let ingested = try ingestStore.readingCount()
 let seconds = Double(ingestTime.components.seconds) + Double(ingestTime.components.attoseconds) / 1e18
 print(String(format: "ingest: %d readings in %.2f s = %.0f readings/s (bar: >= 300000)", ingested, seconds, Double(ingested) / seconds))
 
+// Where the time goes: reading and verifying alone (no store), over up to 10 bundles.
+let sample = Array(paths.prefix(10))
+let reader = SessionBundleReader(publicKeys: ["DEV-BENCH": key.publicKey])
+var parsed = 0
+let readTime = try clock.measure {
+    for p in sample { parsed += try reader.read(path: p).bundle.readings.count }
+}
+let readSeconds = Double(readTime.components.seconds) + Double(readTime.components.attoseconds) / 1e18
+print(String(format: "  of which reading and verifying bundles alone: %.0f readings/s (%d readings)", Double(parsed) / readSeconds, parsed))
+
 // MARK: report
 
 let reportStore = try SQLiteCollectorStore(path: dir.appendingPathComponent("report.sqlite").path)

@@ -1,4 +1,5 @@
 import GRDB
+import SpeedDomain
 
 /// The collector's SQLite schema, as GRDB migrations (append new ones; never edit a shipped one).
 enum CollectorSchema {
@@ -19,9 +20,8 @@ enum CollectorSchema {
                         imported_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP);
                     CREATE INDEX session_site ON session(site_id);
                     CREATE TABLE reading (
-                        session_key INTEGER NOT NULL, seq INTEGER NOT NULL, wall_ns INTEGER NOT NULL, speed_mps REAL NOT NULL,
-                        direction TEXT NOT NULL, quality REAL NOT NULL, flags INTEGER NOT NULL, headway_s REAL,
-                        PRIMARY KEY (session_key, seq)) WITHOUT ROWID;
+                        id INTEGER PRIMARY KEY, wall_ns INTEGER NOT NULL, speed_mps REAL NOT NULL,
+                        direction INTEGER NOT NULL, quality REAL NOT NULL, flags INTEGER NOT NULL, headway_s REAL);
                     CREATE TABLE speed_histogram (
                         session_key INTEGER NOT NULL, speed_key INTEGER NOT NULL, count INTEGER NOT NULL,
                         PRIMARY KEY (session_key, speed_key)) WITHOUT ROWID;
@@ -38,5 +38,20 @@ enum CollectorSchema {
                     """)
         }
         return migrator
+    }
+
+    /// `reading.id` of a session's reading: session key × 2³² + sequence number, so
+    /// that a session's readings are one contiguous rowid range and appending
+    /// them is SQLite's fastest insert (no separate key index).
+    static func readingID(sessionKey: Int64, seq: Int) -> Int64 { sessionKey << 32 | Int64(seq) }
+
+    /// `reading.direction` as stored: 0 unknown, 1 approaching, 2 receding (an
+    /// integer keeps rows small; the store holds millions).
+    static func directionCode(_ d: Direction) -> Int64 {
+        switch d {
+        case .unknown: return 0
+        case .approaching: return 1
+        case .receding: return 2
+        }
     }
 }

@@ -6,6 +6,7 @@ import SpeedStatistics
 extension SQLiteCollectorStore {
     public func ingest(_ record: SessionRecord, readings: [IngestReading]) throws(CollectorStoreError) -> IngestOutcome {
         let path = self.path
+        guard readings.count < 1 << 32 else { throw .invalidArgument(path, "session '\(record.id)' has more than 2³² readings") }
         guard record.readingCount == readings.count else {
             throw .invalidArgument(path, "session '\(record.id)' says \(record.readingCount) readings but \(readings.count) were given")
         }
@@ -40,27 +41,16 @@ extension SQLiteCollectorStore {
     /// (millions of rows), where building GRDB argument arrays per row would dominate.
     static func insertReadings(_ db: Database, key: Int64, readings: [IngestReading], headways: [Double?]) throws {
         let insert = try db.makeStatement(
-            sql: "INSERT INTO reading (session_key, seq, wall_ns, speed_mps, direction, quality, flags, headway_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            sql: "INSERT INTO reading (id, wall_ns, speed_mps, direction, quality, flags, headway_s) VALUES (?, ?, ?, ?, ?, ?, ?)")
         let statement = insert.sqliteStatement
         for (i, r) in readings.enumerated() {
-            let direction: StaticString
-            switch r.direction {
-            case .approaching: direction = "approaching"
-            case .receding: direction = "receding"
-            case .unknown: direction = "unknown"
-            }
-            sqlite3_bind_int64(statement, 1, key)
-            sqlite3_bind_int64(statement, 2, Int64(i))
-            sqlite3_bind_int64(statement, 3, r.wallTimeNs)
-            sqlite3_bind_double(statement, 4, r.speedMetresPerSecond)
-            direction.withUTF8Buffer { buffer in
-                buffer.withMemoryRebound(to: CChar.self) { chars in
-                    _ = sqlite3_bind_text(statement, 5, chars.baseAddress, Int32(chars.count), nil)
-                }
-            }
-            sqlite3_bind_double(statement, 6, r.quality)
-            sqlite3_bind_int64(statement, 7, Int64(r.flags))
-            if let h = headways[i] { sqlite3_bind_double(statement, 8, h) } else { sqlite3_bind_null(statement, 8) }
+            sqlite3_bind_int64(statement, 1, CollectorSchema.readingID(sessionKey: key, seq: i))
+            sqlite3_bind_int64(statement, 2, r.wallTimeNs)
+            sqlite3_bind_double(statement, 3, r.speedMetresPerSecond)
+            sqlite3_bind_int64(statement, 4, CollectorSchema.directionCode(r.direction))
+            sqlite3_bind_double(statement, 5, r.quality)
+            sqlite3_bind_int64(statement, 6, Int64(r.flags))
+            if let h = headways[i] { sqlite3_bind_double(statement, 7, h) } else { sqlite3_bind_null(statement, 7) }
             let code = sqlite3_step(statement)
             sqlite3_reset(statement)
             guard code == SQLITE_DONE else {

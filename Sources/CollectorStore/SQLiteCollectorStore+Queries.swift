@@ -31,8 +31,8 @@ extension SQLiteCollectorStore {
                 let record = Self.session(row)
                 if let gap = minimumHeadwaySeconds {
                     let cursor = try Row.fetchCursor(
-                        db, sql: "SELECT wall_ns, speed_mps FROM reading WHERE session_key = ? AND (headway_s IS NULL OR headway_s >= ?) ORDER BY seq",
-                        arguments: [key, gap])
+                        db, sql: "SELECT wall_ns, speed_mps FROM reading WHERE id BETWEEN ? AND ? AND (headway_s IS NULL OR headway_s >= ?) ORDER BY id",
+                        arguments: [CollectorSchema.readingID(sessionKey: key, seq: 0), CollectorSchema.readingID(sessionKey: key + 1, seq: 0) - 1, gap])
                     var pairs: [(wallTimeNs: Int64, metresPerSecond: Double)] = []
                     while let r = try cursor.next() { pairs.append((r[0], r[1])) }
                     let a = SessionAggregator(limit: site.limit).aggregate(pairs)

@@ -14,6 +14,8 @@ public final class SQLiteCollectorStore: CollectorStorage {
         var configuration = Configuration()
         configuration.label = "CollectorStore"
         configuration.busyMode = .timeout(10)
+        // A bundle's readings are one transaction; a 64 MB page cache keeps it from spilling mid-way.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -65536") }
         do {
             let pool = try DatabasePool(path: path, configuration: configuration)
             try CollectorSchema.migrator.migrate(pool)
