@@ -5,6 +5,9 @@ import SpeedDomain
 ///
 /// Every write is all-or-nothing: when a method throws, nothing it was asked to store is stored.
 public protocol CollectorStorage: Sendable {
+    /// Where the store lives (a file path, a database URL without credentials), for messages.
+    var location: String { get }
+
     /// Registers a site; its limit is fixed from then on, since stored aggregates depend on it.
     func addSite(_ site: Site) throws(CollectorStoreError)
     func site(id: String) throws(CollectorStoreError) -> Site?

@@ -23,7 +23,8 @@ public struct CollectorStoreError: Error, Sendable, Hashable, CustomStringConver
     static func duplicateDevice(_ path: String, _ id: String) -> Self {
         .init(.duplicateDevice, path: path, "device '\(id)' is already registered with another key")
     }
-    static func unknownSite(_ path: String, _ id: String) -> Self {
+    /// The site `id` is not registered in the store at `path`.
+    public static func unknownSite(_ path: String, _ id: String) -> Self {
         .init(.unknownSite, path: path, "site '\(id)' is not registered (add it with 'collector sites add')")
     }
     static func conflictingSession(_ path: String, _ id: String, stored: String, offered: String) -> Self {

@@ -5,6 +5,7 @@ import SpeedDomain
 /// The default collector store: one SQLite file through GRDB, WAL, nothing to start.
 public final class SQLiteCollectorStore: CollectorStorage {
     public let path: String
+    public var location: String { path }
     let database: any DatabaseWriter
 
     /// Opens (creating if needed) the store at `path`.

@@ -86,10 +86,7 @@ public struct SiteEvaluation: Sendable {
     /// Evaluates one site from the store.
     /// - Throws: `CollectorStoreError` for an unknown site or a failing store.
     public init(siteID: String, store: any CollectorStorage, options: ReportOptions) throws(CollectorStoreError) {
-        guard let site = try store.site(id: siteID) else {
-            _ = try store.aggregates(siteID: siteID, minimumHeadwaySeconds: nil)  // throws unknownSite
-            preconditionFailure("the store knows no site '\(siteID)' yet returned aggregates")
-        }
+        guard let site = try store.site(id: siteID) else { throw .unknownSite(store.location, siteID) }
         let aggregates = try store.aggregates(siteID: siteID, minimumHeadwaySeconds: options.freeFlowGapSeconds)
         let binned = try store.binnedCounts(siteID: siteID)
         self.init(site: site, aggregates: aggregates, binned: binned, options: options)

@@ -94,3 +94,29 @@ struct BundleImportTests {
         #expect(try store.aggregates(siteID: "HIGH-ST", minimumHeadwaySeconds: 4)[0].histogram.count == 1)
     }
 }
+
+@Suite("Sites registry")
+struct SiteRegistryTests {
+    @Test("add, list, show; a duplicate id and impossible fields are refused naming the field")
+    func registry() throws {
+        let store = try SQLiteCollectorStore()
+        let registry = SiteRegistry(store: store)
+        try registry.add(Fixtures.highStreet)
+        let control = Site(id: "RING-RD", name: "Ring Road", road: "A40", limit: SpeedLimit(50, .kmh), scheme: .control, isPilot: false)
+        try registry.add(control)
+        #expect(try registry.list().map(\.id) == ["HIGH-ST", "RING-RD"])
+        #expect(try registry.show(id: "RING-RD").site == control)
+        let duplicate = try #require(throws: ImportError.self) { try registry.add(Fixtures.highStreet) }
+        #expect(duplicate.detail.contains("already registered"))
+        var far = Fixtures.highStreet
+        far.id = "FAR"
+        far.latitude = 123
+        #expect(try #require(throws: ImportError.self) { try registry.add(far) }.field == "latitude")
+        var pilotControl = control
+        pilotControl.id = "PC"
+        pilotControl.isPilot = true
+        #expect(try #require(throws: ImportError.self) { try registry.add(pilotControl) }.field == "pilot")
+        #expect(throws: ImportError.self) { try registry.show(id: "NOPE") }
+        #expect(try registry.list().count == 2)
+    }
+}
