@@ -76,14 +76,23 @@ let package = Package(
             swiftSettings: libgpiodMajor >= 2 ? [.define("GPIOD_V2")] : []
         ),
 
+        // `sid doctor`'s checks: GPIO chip and lines, clocks, wall time, free disk.
+        .target(
+            name: "DeviceHealth",
+            dependencies: [
+                "GPIOEdges", "SpeedDomain",
+                .target(name: "CGPIOD", condition: .when(platforms: [.linux])),
+            ]
+        ),
+
         // The program the qemu gpio-sim test boots into: reads a simulated line, checks the edges.
-        .executableTarget(name: "GPIOHILProbe", dependencies: ["GPIOEdges", "SpeedDomain"]),
+        .executableTarget(name: "GPIOHILProbe", dependencies: ["GPIOEdges", "DeviceHealth", "SpeedDomain"]),
 
         // Events/s through the libgpiod batch conversion.
         .executableTarget(
             name: "GPIOBenchmarks",
             dependencies: [
-                "GPIOEdges", "SpeedDomain",
+                "GPIOEdges", "EdgeSources", "SpeedDomain",
                 .target(name: "CGPIOD", condition: .when(platforms: [.linux])),
             ],
             swiftSettings: libgpiodMajor >= 2 ? [.define("GPIOD_V2")] : []
@@ -144,6 +153,7 @@ let package = Package(
             ],
             swiftSettings: libgpiodMajor >= 2 ? [.define("GPIOD_V2")] : []
         ),
+        .testTarget(name: "DeviceHealthTests", dependencies: ["DeviceHealth", "GPIOEdges"]),
         .testTarget(name: "VehicleDetectionTests", dependencies: ["VehicleDetection", "SpeedDomain"]),
         .testTarget(name: "TrafficSimulatorTests", dependencies: ["TrafficSimulator", "VehicleDetection", "SpeedDomain"]),
         .testTarget(name: "DeviceStoreTests", dependencies: ["DeviceStore", "SpeedDomain"]),

@@ -1,5 +1,6 @@
 // The one C header the GPIO backend sees: libgpiod plus the few libc pieces
-// its reader thread needs (poll, eventfd, pthread).
+// its reader thread needs (poll, eventfd, pthread) and the kernel clock state
+// `sid doctor` reads (adjtimex), which Swift's Glibc module does not export.
 #ifndef SPEEDWATCH_CGPIOD_SHIM_H
 #define SPEEDWATCH_CGPIOD_SHIM_H
 
@@ -8,6 +9,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sys/eventfd.h>
+#include <sys/timex.h>
 
 // Which libgpiod API the headers are. Only libgpiod 1.x defines
 // GPIOD_LINE_BULK_MAX_LINES (the v2 API has no bulk objects). The package

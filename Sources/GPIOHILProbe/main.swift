@@ -4,10 +4,12 @@
 //
 //   gpio-hil-probe edges  --chip gpiochip0 --line 0 --groups 5,10,5 [--gap-ms 250] [--timeout-s 60]
 //   gpio-hil-probe errors --chip gpiochip0 --line 0 [--drop-to-uid 65534]
+//   gpio-hil-probe doctor --chip gpiochip0 --line RADAR_IF
 //
 // `edges` prints HIL-READY once the line is requested, then one HIL-EDGE line
 // per edge and a HIL-RESULT verdict. `errors` checks the errors a volunteer
 // would see. Exit status 0 only when every check passed.
+import DeviceHealth
 import GPIOEdges
 import Glibc
 import SpeedDomain
@@ -66,6 +68,15 @@ case "edges":
     try await checkEdges(options: options, settings: settings)
 case "errors":
     checkErrors(options: options, settings: settings)
+case "doctor":
+    // `sid doctor`'s checks against the real chip: every GPIO check must pass.
+    let checks = DeviceDoctor.run(gpio: settings, storeDirectory: "/tmp")
+    checks.forEach { say("HIL-DOCTOR \($0)") }
+    let gpioFailures = checks.filter { ($0.name.hasPrefix("gpio") || $0.name == "libgpiod") && $0.status != .ok }
+    guard gpioFailures.isEmpty, checks.contains(where: { $0.name == "gpio lines" }) else {
+        fail("doctor: \(gpioFailures.count) GPIO check(s) not ok")
+    }
+    say("HIL-RESULT PASS doctor")
 default:
-    fail("usage: gpio-hil-probe edges|errors --chip C --line L [--groups 5,10,5] [--drop-to-uid U]")
+    fail("usage: gpio-hil-probe edges|errors|doctor --chip C --line L [--groups 5,10,5] [--drop-to-uid U]")
 }
