@@ -96,7 +96,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DeviceRuntimeTests",
-            dependencies: ["DeviceRuntime", "DeviceStore", "EdgeSources", "TrafficSimulator", "SpeedDomain"]
+            dependencies: ["DeviceRuntime", "DeviceStore", "EdgeSources", "TrafficSimulator", "SpeedDomain", "VehicleDetection", "TOMLSupport", .product(name: "Logging", package: "swift-log")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -85,7 +85,10 @@ public struct TimeOfFlightDetector: Sendable {
             let mean = gaps.reduce(0, +) / Double(gaps.count)
             let directions = Set(pairs.map(\.approaching)).count
             let tooLong = pairs.contains { $0.gapNs > maximumGapNs }
-            return gaps.reduce(0) { $0 + abs($1 - mean) } / max(mean, 1) + (directions > 1 ? 10 : 0) + (tooLong ? 100 : 0)
+            // Steadiest first; among equally steady pairings, the one whose partners are
+            // nearest in time (a detector's partner edge is the next one, not a later axle's).
+            let steadiness = gaps.reduce(0) { $0 + abs($1 - mean) } / max(mean, 1)
+            return steadiness + 1e-3 * mean / Double(max(maximumGapNs, 1)) + (directions > 1 ? 10 : 0) + (tooLong ? 100 : 0)
         }
         var longer = a.count >= b.count ? a : b
         let shorter = a.count >= b.count ? b : a

@@ -65,6 +65,11 @@ struct DopplerSensorModel {
     /// Runs the simulation up to `endNs` (simulation time), appending edges.
     mutating func run(untilNs endNs: UInt64, into edges: inout [Edge]) {
         let endSample = Int64((Double(endNs) / 1e9 * sampleRate).rounded(.down))
+        let firstNew = edges.count
+        defer {
+            // I and Q can both cross within one sample, their interpolated times in either order.
+            if quadrature { edges[firstNew...].sort { ($0.timestampNs, $0.channel) < ($1.timestampNs, $1.channel) } }
+        }
         while sampleIndex < endSample {
             let t = Double(sampleIndex) * dt
             if sampleIndex % Int64(Self.updateEvery) == 0 { updateTargets(at: t) }
