@@ -56,6 +56,9 @@ let package = Package(
         // Domain: values every other target speaks (sites, sessions, readings, edges, units).
         .target(name: "SpeedDomain"),
 
+        // TOML configuration files decoded with errors that name the file, line and field.
+        .target(name: "TOMLSupport", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+
         // Where edges come from: the EdgeSource interface and the replay capture format.
         .target(name: "EdgeSources", dependencies: ["SpeedDomain"]),
 
@@ -104,14 +107,25 @@ let package = Package(
         // Synthetic traffic and sensor physics producing the edges a real pin would see.
         .target(
             name: "TrafficSimulator",
-            dependencies: ["SpeedDomain", "EdgeSources", .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: ["SpeedDomain", "EdgeSources", "TOMLSupport"],
             path: "Simulator/Sources/TrafficSimulator"
         ),
 
         // The device's SQLite store (WAL, batched writes, crash safe).
         .target(
             name: "DeviceStore",
-            dependencies: ["SpeedDomain", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "SpeedDomain",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // Test fixture: appends to a store forever so the crash test can SIGKILL it mid-write.
+        .executableTarget(
+            name: "StoreCrashWriter",
+            dependencies: ["DeviceStore", "SpeedDomain"],
+            path: "Tests/StoreCrashWriter"
         ),
 
         // The measuring pipeline: an EdgeSource through the detector into the store.
@@ -120,7 +134,7 @@ let package = Package(
             dependencies: [
                 "SpeedDomain", "EdgeSources", "VehicleDetection", "TrafficSimulator", "DeviceStore",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
+                "TOMLSupport",
             ]
         ),
 
@@ -128,7 +142,7 @@ let package = Package(
         .executableTarget(
             name: "sid",
             dependencies: [
-                "DeviceRuntime", "DeviceStore", "EdgeSources", "TrafficSimulator", "SpeedDomain",
+                "DeviceRuntime", "DeviceStore", "EdgeSources", "TrafficSimulator", "SpeedDomain", "VehicleDetection", "TOMLSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -142,7 +156,7 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "SpeedDomainTests", dependencies: ["SpeedDomain"]),
+        .testTarget(name: "SpeedDomainTests", dependencies: ["SpeedDomain", "TOMLSupport"]),
         .testTarget(name: "EdgeSourcesTests", dependencies: ["EdgeSources", "SpeedDomain"]),
         .testTarget(
             name: "GPIOEdgesTests",
@@ -156,10 +170,13 @@ let package = Package(
         .testTarget(name: "DeviceHealthTests", dependencies: ["DeviceHealth", "GPIOEdges"]),
         .testTarget(name: "VehicleDetectionTests", dependencies: ["VehicleDetection", "SpeedDomain"]),
         .testTarget(name: "TrafficSimulatorTests", dependencies: ["TrafficSimulator", "VehicleDetection", "SpeedDomain"]),
-        .testTarget(name: "DeviceStoreTests", dependencies: ["DeviceStore", "SpeedDomain"]),
+        .testTarget(
+            name: "DeviceStoreTests",
+            dependencies: ["DeviceStore", "SpeedDomain", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "DeviceRuntimeTests",
-            dependencies: ["DeviceRuntime", "DeviceStore", "EdgeSources", "TrafficSimulator", "SpeedDomain"]
+            dependencies: ["DeviceRuntime", "DeviceStore", "EdgeSources", "TrafficSimulator", "SpeedDomain", "VehicleDetection", "TOMLSupport", .product(name: "Logging", package: "swift-log")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -8,6 +8,8 @@ public struct ReplayEdgeSource: EdgeSource {
     public let sensor: SensorDescription
     /// The number of edges in the file.
     public let edgeCount: Int
+    /// Timestamp of the first edge, ns; nil for an empty capture.
+    public let firstEdgeNs: UInt64?
 
     /// Opens and validates the capture at `path`.
     /// - Throws: `CaptureError` naming the file and line of the first problem.
@@ -17,6 +19,7 @@ public struct ReplayEdgeSource: EdgeSource {
         self.reader = reader
         self.sensor = summary.sensor
         self.edgeCount = summary.edgeCount
+        self.firstEdgeNs = summary.firstNs
     }
 
     /// Batches pulled from the file as the consumer asks for them (no buffer to overflow).

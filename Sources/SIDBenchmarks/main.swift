@@ -1,2 +1,28 @@
+import Foundation
 import SpeedDomain
-print("bench")
+import TrafficSimulator
+import VehicleDetection
+
+/// `sid-bench`: accuracy against the simulator's ground truth, then throughput.
+/// Run in release: `swift run -c release sid-bench [accuracy|throughput|all] [scenario…]`.
+let arguments = Array(CommandLine.arguments.dropFirst())
+let mode = arguments.first ?? "all"
+let scenarioNames = Array(arguments.dropFirst())
+
+do {
+    switch mode {
+    case "accuracy":
+        try AccuracyBenchmark(scenarioNames: scenarioNames, verbose: true).run()
+    case "throughput":
+        try ThroughputBenchmark().run()
+    case "all":
+        try ThroughputBenchmark().run()
+        try AccuracyBenchmark(scenarioNames: scenarioNames, verbose: false).run()
+    default:
+        print("usage: sid-bench [accuracy|throughput|all] [scenario…]")
+        exit(2)
+    }
+} catch {
+    print("sid-bench: \(error)")
+    exit(1)
+}

@@ -1,0 +1,139 @@
+import Foundation
+public import SpeedDomain
+import TOMLSupport
+
+/// A simulated deployment: a road, its traffic, and the sensor watching it.
+/// Scenarios are TOML files in `Simulator/Scenarios/`; see its README for every
+/// field. Everything is deterministic for a given `seed`.
+public struct Scenario: Sendable, Hashable, Codable {
+    public var name: String
+    public var description: String
+    public var seed: UInt64
+    /// Simulated time, seconds.
+    public var durationSeconds: Double
+    /// The posted limit at the simulated site, mph.
+    public var limitMph: Int
+    public var sensor: SensorModel
+    public var traffic: Traffic
+
+    enum CodingKeys: String, CodingKey {
+        case name, description, seed, sensor, traffic
+        case durationSeconds = "duration-s"
+        case limitMph = "limit-mph"
+    }
+
+    /// The sensor and its surroundings.
+    public struct SensorModel: Sendable, Hashable, Codable {
+        /// `doppler`, `doppler-iq` or `time-of-flight`.
+        public var kind: String
+        public var carrierHz: Double?
+        /// Angle between the beam axis and the road, degrees.
+        public var mountingAngleDegrees: Double
+        /// Full azimuth width of the beam at half power, degrees.
+        public var beamWidthDegrees: Double
+        /// Height of the sensor above the vehicles' reflecting centre, m.
+        public var heightMetres: Double
+        /// Range on the beam axis at which a car's return is twice the comparator hysteresis, m.
+        public var carRangeMetres: Double
+        /// RMS of the band-limited receiver noise, relative to the comparator hysteresis.
+        public var noise: Double
+        /// Amplitude of 100 Hz lighting flicker after the IF filter, relative to the hysteresis.
+        public var flicker: Double
+        /// Amplitude of wheel-top returns relative to the body's.
+        public var wheelTops: Double
+        /// Brief fades of a vehicle's return (occlusion, multipath nulls), per minute of visibility.
+        public var dropoutsPerMinute: Double
+        /// Detector spacing for the time-of-flight kind, m.
+        public var spacingMetres: Double?
+        /// Timing jitter of a time-of-flight detector, microseconds (rms).
+        public var timingJitterMicroseconds: Double?
+        /// Whether a time-of-flight detector fires per axle (tubes) rather than per vehicle (beams).
+        public var perAxle: Bool?
+        /// Spurious time-of-flight triggers per hour per detector.
+        public var spuriousPerHour: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case kind
+            case carrierHz = "carrier-hz"
+            case mountingAngleDegrees = "mounting-angle-deg"
+            case beamWidthDegrees = "beam-width-deg"
+            case heightMetres = "height-m"
+            case carRangeMetres = "car-range-m"
+            case noise, flicker
+            case wheelTops = "wheel-tops"
+            case dropoutsPerMinute = "dropouts-per-minute"
+            case spacingMetres = "spacing-m"
+            case timingJitterMicroseconds = "timing-jitter-us"
+            case perAxle = "per-axle"
+            case spuriousPerHour = "spurious-per-hour"
+        }
+    }
+
+    /// Who uses the road, and how fast.
+    public struct Traffic: Sendable, Hashable, Codable {
+        /// Motor vehicles per hour, both directions together.
+        public var flowPerHour: Double
+        /// Share of motor vehicles coming towards the sensor.
+        public var approachingShare: Double
+        /// Share of arrivals that lead a platoon of followers.
+        public var platoonShare: Double
+        /// Lateral offset of the approaching lane's centre from the sensor, m.
+        public var nearLaneMetres: Double
+        /// Lateral offset of the receding lane's centre, m.
+        public var farLaneMetres: Double
+        public var cyclistsPerHour: Double
+        public var pedestriansPerHour: Double
+        /// Free-flow speed of motor vehicles, mph (normal, truncated).
+        public var speedMph: SpeedDistribution
+        /// Shares of cars, vans, heavy goods vehicles and motorcycles.
+        public var mix: VehicleMix
+
+        enum CodingKeys: String, CodingKey {
+            case flowPerHour = "flow-per-hour"
+            case approachingShare = "approaching-share"
+            case platoonShare = "platoon-share"
+            case nearLaneMetres = "near-lane-m"
+            case farLaneMetres = "far-lane-m"
+            case cyclistsPerHour = "cyclists-per-hour"
+            case pedestriansPerHour = "pedestrians-per-hour"
+            case speedMph = "speed-mph"
+            case mix
+        }
+    }
+
+    public struct SpeedDistribution: Sendable, Hashable, Codable {
+        public var mean: Double
+        public var sd: Double
+        public var min: Double?
+        public var max: Double?
+    }
+
+    public struct VehicleMix: Sendable, Hashable, Codable {
+        public var car: Double
+        public var van: Double
+        public var hgv: Double
+        public var motorcycle: Double?
+    }
+
+    /// The sensor kind this scenario simulates.
+    public var sensorKind: SensorKind {
+        switch sensor.kind {
+        case "doppler-iq": return .dopplerQuadrature(carrierHz: sensor.carrierHz ?? Doppler.hb100CarrierHz)
+        case "time-of-flight": return .timeOfFlight(spacingMetres: sensor.spacingMetres ?? 2)
+        default: return .doppler(carrierHz: sensor.carrierHz ?? Doppler.hb100CarrierHz)
+        }
+    }
+
+    /// What a capture of this scenario says about its sensor.
+    public var sensorDescription: SensorDescription {
+        let pins: [String]
+        switch sensorKind {
+        case .doppler: pins = ["SIM0"]
+        case .dopplerQuadrature: pins = ["I", "Q"]
+        case .timeOfFlight: pins = ["A", "B"]
+        }
+        return SensorDescription(kind: sensorKind, pins: pins, clock: "SIMULATED_MONOTONIC")
+    }
+
+    public var limit: SpeedLimit { SpeedLimit(limitMph, .mph) }
+}

@@ -1,0 +1,163 @@
+import GRDB
+import SpeedDomain
+
+extension DeviceStore {
+    /// Appends readings to an open session in ONE transaction, numbering them
+    /// on from the session's last reading, and stores each one's wall time
+    /// computed from the session's clock mapping.
+    ///
+    /// Either every reading in `readings` is committed or none is: a power cut
+    /// or a refused reading leaves the session as it was. When this returns the
+    /// readings are durable (see `init(path:)` on `synchronous = FULL`).
+    ///
+    /// - Throws: `StoreError` `.unknownSession`, `.sessionClosed`, or
+    ///   `.invalidArgument` for a reading with a non-finite or negative speed;
+    ///   in every case nothing is stored.
+    public func append(_ readings: [Reading], toSession id: String) throws {
+        try validate(readings, session: id)
+        try write("append \(readings.count) readings to session '\(id)'") { db in
+            try Self.insert(readings, session: id, db: db, path: path)
+        }
+    }
+
+    /// `append` on GRDB's writer queue instead of the calling thread, so an
+    /// actor awaiting it does not tie up a thread of the cooperative pool
+    /// during the commit's fsync. Also records `pendingDrop`, if any, in the same transaction.
+    func appendOffThread(_ readings: [Reading], toSession id: String, pendingDrop: DropRecord?) async throws {
+        try validate(readings, session: id)
+        let path = self.path
+        do {
+            try await database.write { db in
+                if let drop = pendingDrop {
+                    try Self.insertDrop(db, path: path, session: id, atNs: drop.atNs, kind: drop.kind, count: drop.count)
+                }
+                try Self.insert(readings, session: id, db: db, path: path)
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.databaseFailure(
+                path: path, operation: "append \(readings.count) readings to session '\(id)'", underlying: error)
+        }
+    }
+
+    private func validate(_ readings: [Reading], session id: String) throws {
+        for (index, reading) in readings.enumerated() {
+            if let (name, value) = Self.impossibleSpeed(in: reading) {
+                throw StoreError.invalidArgument(
+                    path: path, "reading \(index) of \(readings.count) for session '\(id)' has \(name) \(value) m/s")
+            }
+            guard reading.quality.isFinite else {
+                throw StoreError.invalidArgument(
+                    path: path, "reading \(index) of \(readings.count) for session '\(id)' has quality \(reading.quality)")
+            }
+            guard reading.monotonicNs <= UInt64(Int64.max), reading.durationNs <= UInt64(Int64.max) else {
+                throw StoreError.invalidArgument(
+                    path: path, "reading \(index) of \(readings.count) for session '\(id)' has a time beyond 2^63 ns")
+            }
+        }
+    }
+
+    /// The first of a reading's speeds that is negative, infinite or NaN, if any.
+    private static func impossibleSpeed(in reading: Reading) -> (String, Double)? {
+        func bad(_ speed: Speed) -> Bool { !(speed.metresPerSecond.isFinite && speed.metresPerSecond >= 0) }
+        if bad(reading.speed) { return ("speed", reading.speed.metresPerSecond) }
+        if bad(reading.firstLockSpeed) { return ("first-lock speed", reading.firstLockSpeed.metresPerSecond) }
+        if bad(reading.peakSpeed) { return ("peak speed", reading.peakSpeed.metresPerSecond) }
+        return nil
+    }
+
+    private static let insertReadingSQL = """
+        INSERT INTO readings (
+            session_id, seq, monotonic_ns, wall_ns, speed_mps, first_lock_mps, peak_mps,
+            duration_ns, direction, quality, flags
+        ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    private static func insert(_ readings: [Reading], session id: String, db: Database, path: String) throws {
+        guard let state = try sessionState(db, id: id) else { throw StoreError.unknownSession(path: path, id: id) }
+        if let ended = state.endedAtNs { throw StoreError.sessionClosed(path: path, id: id, endedAtNs: ended) }
+        guard !readings.isEmpty else { return }
+
+        // (session_id, seq) is the primary key, so MAX(seq) is one index seek.
+        var seq = try Int.fetchOne(
+            db, sql: "SELECT COALESCE(MAX(seq) + 1, 0) FROM readings WHERE session_id = ?", arguments: [id]) ?? 0
+        let statement = try db.cachedStatement(sql: insertReadingSQL)
+        for reading in readings {
+            guard let wall = wallTime(of: reading.monotonicNs, clock: state.clock) else {
+                throw StoreError.invalidArgument(
+                    path: path, "reading at \(reading.monotonicNs) ns is too far from session '\(id)''s clock anchor to date")
+            }
+            try statement.execute(arguments: [
+                id, seq, Int64(bitPattern: reading.monotonicNs), wall,
+                reading.speed.metresPerSecond, reading.firstLockSpeed.metresPerSecond, reading.peakSpeed.metresPerSecond,
+                Int64(bitPattern: reading.durationNs), reading.direction.rawValue, reading.quality,
+                Int64(reading.flags.rawValue),
+            ])
+            seq += 1
+        }
+    }
+
+    /// `ClockMapping.wallTimeNs(ofMonotonic:)` with overflow reported instead of trapping.
+    static func wallTime(of monotonicNs: UInt64, clock: ClockMapping) -> Int64? {
+        let (delta, overflowA) = Int64(bitPattern: monotonicNs)
+            .subtractingReportingOverflow(Int64(bitPattern: clock.monotonicAnchorNs))
+        let (wall, overflowB) = clock.wallTimeAtAnchorNs.addingReportingOverflow(delta)
+        return overflowA || overflowB ? nil : wall
+    }
+
+    /// The session's readings in the order they were appended, at full resolution.
+    ///
+    /// - Throws: `StoreError` `.unknownSession`.
+    public func readings(inSession id: String) throws -> [Reading] {
+        try storedReadings(inSession: id).map(\.reading)
+    }
+
+    /// The session's readings with their sequence numbers and wall times, ordered by `seq`.
+    ///
+    /// - Parameters:
+    ///   - fromSeq: The first sequence number wanted.
+    ///   - limit: At most this many; nil for all.
+    /// - Throws: `StoreError` `.unknownSession`.
+    public func storedReadings(inSession id: String, fromSeq: Int = 0, limit: Int? = nil) throws -> [StoredReading] {
+        try read("read readings of session '\(id)'") { db in
+            guard try Self.sessionState(db, id: id) != nil else { throw StoreError.unknownSession(path: path, id: id) }
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.readingColumns) FROM readings
+                    WHERE session_id = ? AND seq >= ? ORDER BY seq LIMIT ?
+                    """,
+                arguments: [id, fromSeq, limit ?? -1]
+            ).map { try Self.storedReading(from: $0, sessionID: id) }
+        }
+    }
+
+    /// How many readings the session holds.
+    ///
+    /// - Throws: `StoreError` `.unknownSession`.
+    public func readingCount(inSession id: String) throws -> Int {
+        try read("count readings of session '\(id)'") { db in
+            guard try Self.sessionState(db, id: id) != nil else { throw StoreError.unknownSession(path: path, id: id) }
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM readings WHERE session_id = ?", arguments: [id]) ?? 0
+        }
+    }
+
+    /// The session's drop records, oldest first.
+    ///
+    /// - Throws: `StoreError` `.unknownSession`.
+    public func drops(inSession id: String) throws -> [DropRecord] {
+        try read("read drops of session '\(id)'") { db in
+            guard try Self.sessionState(db, id: id) != nil else { throw StoreError.unknownSession(path: path, id: id) }
+            return try Row.fetchAll(
+                db, sql: "SELECT at_ns, kind, count FROM drops WHERE session_id = ? ORDER BY id", arguments: [id]
+            ).map { row in
+                let kindName: String = try row.decode(atIndex: 1)
+                guard let kind = DropKind(rawValue: kindName) else { throw Self.unreadable(id, "drop kind '\(kindName)'") }
+                return DropRecord(
+                    sessionID: id, atNs: UInt64(bitPattern: try row.decode(Int64.self, atIndex: 0)),
+                    kind: kind, count: try row.decode(atIndex: 2))
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import SpeedDomain
+import TrafficSimulator
+import VehicleDetection
+
+/// Runs the detector over simulator scenarios and scores it against ground truth.
+struct AccuracyBenchmark {
+    /// Scenarios covering quiet 20mph streets, busy 30mph roads with platoons,
+    /// both directions, cyclists and pedestrians, noise, flicker, 24 GHz and I/Q.
+    static let defaultScenarios = [
+        "quiet-20mph", "busy-30mph-platoons", "noisy-30mph-flicker", "k-band-40mph-iq", "rural-60mph", "tubes-30mph",
+    ]
+
+    var scenarioNames: [String]
+    var verbose: Bool
+
+    func run() throws {
+        let names = scenarioNames.isEmpty ? Self.defaultScenarios : scenarioNames
+        var total = DetectionScore()
+        for name in names {
+            let scenario = try Scenario.resolve(name)
+            let started = Date()
+            var simulation = Simulation(scenario: scenario)
+            let edges = simulation.allEdges()
+            let simulated = Date().timeIntervalSince(started)
+            var detector = try VehicleDetector(sensor: scenario.sensorKind, settings: DetectorSettings(mountingAngleDegrees: scenario.sensor.mountingAngleDegrees))
+            var readings: [Reading] = []
+            detector.process(EdgeBatch(edges: edges), into: &readings)
+            detector.finish(into: &readings)
+            if let dump = ProcessInfo.processInfo.environment["SID_BENCH_DUMP"] {
+                try simulation.groundTruth.csv().write(toFile: "\(dump)/\(name).truth.csv", atomically: true, encoding: .utf8)
+                let lines = ["end_ns,duration_ns,speed_mph,first_mph,peak_mph,quality,direction"] + readings.map {
+                    "\($0.monotonicNs),\($0.durationNs),\($0.speed.mph),\($0.firstLockSpeed.mph),\($0.peakSpeed.mph),\($0.quality),\($0.direction.rawValue)"
+                }
+                try lines.joined(separator: "\n").write(toFile: "\(dump)/\(name).readings.csv", atomically: true, encoding: .utf8)
+            }
+            if let range = ProcessInfo.processInfo.environment["SID_BENCH_EDGES"]?.split(separator: ",").compactMap({ Double($0) }), range.count == 2 {
+                let from = UInt64((range[0] + 5) * 1e9), to = UInt64((range[1] + 5) * 1e9)
+                let text = edges.filter { $0.timestampNs >= from && $0.timestampNs <= to }.map { "\($0.timestampNs) \($0.channel)" }.joined(separator: "\n")
+                try text.write(toFile: "/tmp/dump/\(name).edges.txt", atomically: true, encoding: .utf8)
+            }
+            let score = DetectionScore(readings: readings, truth: simulation.groundTruth, floorMph: detector.floor.mph)
+            print(
+                "\(name): edges=\(edges.count) simulated_s=\(String(format: "%.1f", simulated)) bias_mph=\(String(format: "%+.2f", score.meanSignedErrorMph)) "
+                    + score.description.replacingOccurrences(of: "accuracy: ", with: ""))
+            if verbose {
+                for w in score.worst.prefix(5) { print("   worst: id=\(w.id) truth=\(String(format: "%.2f", w.truth)) reading=\(String(format: "%.2f", w.reading))") }
+                for f in score.falseReadings.prefix(12) { print("   false: \(String(format: "%.2f-%.2f %.2f mph", f.start, f.end, f.mph)) \(f.why)") }
+                for m in score.missed.prefix(8) { print("   missed: id=\(m.id) \(m.kind) \(String(format: "%.1f", m.mph)) mph platoon=\(m.inPlatoon)") }
+            }
+            total.merge(score)
+        }
+        print(total.description)
+    }
+}

@@ -1,0 +1,218 @@
+public import SpeedDomain
+
+/// Turns the rising edges of a CW Doppler radar's squared IF output into one
+/// reading per vehicle pass.
+///
+/// The detector cuts channel 0's edge periods into windows of a few periods
+/// and calls a window *locked* when its periods are steady (a vehicle's tone)
+/// rather than scattered (noise). Consecutive locked windows at a consistent
+/// frequency form a *pass*; the pass ends when the tone is lost for longer than
+/// the hold time, or when the tone moves abruptly to another frequency and
+/// stays there (the next vehicle). A pass becomes a reading when it is long
+/// enough, fast enough and not a stationary interferer. With a second (Q)
+/// channel, the phase of Q's edges against I's gives the direction.
+///
+/// It is plain synchronous code on value types, fed batches; see docs/detector.md.
+public struct DopplerDetector: Sendable {
+    public let configuration: DopplerConfiguration
+
+    // Window under construction: channel 0 periods in ns.
+    private var periods: [UInt32]
+    private var periodCount = 0
+    private var windowStartNs: UInt64 = 0
+    private var lastEdgeNs: UInt64?
+    private var lastPeriodNs: UInt64 = 0
+
+    // Limits precomputed from the configuration (periods of the slowest and fastest tone worth a window).
+    private let longestPeriodNs: UInt64
+    private let shortestPeriodNs: UInt64
+
+    // The pass being tracked, if any, and windows that disagree with it.
+    private var pass: PassTrack?
+    private var consolidator: PassConsolidator
+    /// Passes the consolidator has completed, waiting to become readings.
+    private var completed: [PassTrack] = []
+    private var deviants: [ToneWindow] = []
+    /// After a sag end: until this time, windows at or below the sag's tone are its tail, not a vehicle.
+    private var sagTail: (untilNs: UInt64, ceilingHz: Double)?
+    private var droppedSinceLastReading = false
+
+    /// Edges on channel 0 since creation, for throughput accounting.
+    public private(set) var edgesSeen: UInt64 = 0
+
+    public init(configuration: DopplerConfiguration) {
+        self.configuration = configuration
+        self.periods = Array(repeating: 0, count: configuration.windowPeriods)
+        self.consolidator = PassConsolidator(configuration: configuration)
+        let hzPerMps = 2 * configuration.carrierHz / Doppler.speedOfLight
+        // Windows are examined down to half the floor so a slow pass is seen and rejected as a whole.
+        let slowestHz = max(1, configuration.minimumSpeed.metresPerSecond * hzPerMps * 0.5)
+        let fastestHz = configuration.maximumSpeed.metresPerSecond * hzPerMps * 1.2
+        self.longestPeriodNs = UInt64(1e9 / slowestHz)
+        self.shortestPeriodNs = UInt64(1e9 / fastestHz)
+    }
+
+    /// Feeds a batch; readings for passes that ended are appended to `readings`.
+    public mutating func process(_ batch: EdgeBatch, into readings: inout [Reading]) {
+        if batch.droppedBefore > 0 { noteDroppedEdges() }
+        process(batch.edges, into: &readings)
+    }
+
+    /// Feeds edges in time order; readings for passes that ended are appended to `readings`.
+    public mutating func process(_ edges: [Edge], into readings: inout [Reading]) {
+        edges.withUnsafeBufferPointer { buffer in
+            for edge in buffer {
+                if edge.channel == 0 {
+                    handleInPhaseEdge(edge.timestampNs, into: &readings)
+                } else {
+                    handleQuadratureEdge(edge.timestampNs)
+                }
+            }
+        }
+    }
+
+    /// Tells the detector that time has reached `nowNs` with no further edges,
+    /// so a pass whose tone has gone quiet can be reported without waiting for
+    /// the next edge.
+    public mutating func advance(toNs nowNs: UInt64, into readings: inout [Reading]) {
+        expirePass(at: nowNs, into: &readings)
+    }
+
+    /// Ends the input: reports any pass still open.
+    public mutating func finish(into readings: inout [Reading]) {
+        endPass(inSag: false, into: &readings)
+        consolidator.flush(into: &completed)
+        reportCompleted(into: &readings)
+        periodCount = 0
+        lastEdgeNs = nil
+    }
+
+    /// Events were lost: a period across the loss would be wrong, so restart the window.
+    public mutating func noteDroppedEdges() {
+        periodCount = 0
+        lastEdgeNs = nil
+        droppedSinceLastReading = true
+    }
+
+    // MARK: - Channel 0: periods and windows
+
+    @inline(__always)
+    private mutating func handleInPhaseEdge(_ t: UInt64, into readings: inout [Reading]) {
+        edgesSeen &+= 1
+        defer { lastEdgeNs = t }
+        guard let last = lastEdgeNs, t > last else {
+            periodCount = 0
+            windowStartNs = t
+            return
+        }
+        let period = t - last
+        lastPeriodNs = period
+        if period > longestPeriodNs {
+            // Too slow to be any tone of interest: the window restarts here.
+            periodCount = 0
+            windowStartNs = t
+            expirePass(at: t, into: &readings)
+            return
+        }
+        if periodCount == 0 { windowStartNs = last }
+        periods[periodCount] = UInt32(truncatingIfNeeded: period)
+        periodCount += 1
+        if periodCount == periods.count {
+            evaluateWindow(endNs: t, into: &readings)
+            periodCount = 0
+        }
+    }
+
+    private mutating func evaluateWindow(endNs: UInt64, into readings: inout [Reading]) {
+        expirePass(at: endNs, into: &readings)
+        guard let tone = ToneWindow.measure(periods: &periods, startNs: windowStartNs, endNs: endNs),
+            tone.coefficientOfVariation <= configuration.lockCoefficientOfVariation,
+            tone.meanPeriodNs >= Double(shortestPeriodNs)
+        else { return }
+        track(tone, into: &readings)
+    }
+
+    /// Adds a locked window to the current pass, or starts or splits passes.
+    private mutating func track(_ tone: ToneWindow, into readings: inout [Reading]) {
+        if let tail = sagTail {
+            if tone.endNs <= tail.untilNs, tone.frequencyHz <= tail.ceilingHz { return }
+            if tone.endNs > tail.untilNs { sagTail = nil }
+        }
+        guard var current = pass else {
+            pass = PassTrack(first: tone)
+            return
+        }
+        if current.isSagEnd(tone, sagFraction: configuration.sagEndFraction) {
+            // The cosine sag of a vehicle at the sensor: report it; what follows
+            // for a moment at a lower tone is its tail, unless it is steady and higher.
+            endPass(inSag: true, into: &readings)
+            sagTail = (tone.endNs + configuration.sagTailNs, tone.frequencyHz * (1 + configuration.continuityTolerance))
+            return
+        }
+        if current.accepts(tone, tolerance: configuration.continuityTolerance) {
+            current.append(tone)
+            pass = current
+            deviants.removeAll(keepingCapacity: true)
+            return
+        }
+        // A window at another frequency: a wheel-top flash, or the next vehicle.
+        if let lastDeviant = deviants.last,
+            abs(tone.frequencyHz / lastDeviant.frequencyHz - 1) > configuration.continuityTolerance
+        {
+            deviants.removeAll(keepingCapacity: true)
+        }
+        deviants.append(tone)
+        if deviants.count >= configuration.splitAfterWindows {
+            let newTone = deviants
+            endPass(inSag: false, into: &readings)
+            var next = PassTrack(first: newTone[0])
+            for window in newTone.dropFirst() { next.append(window) }
+            pass = next
+        }
+    }
+
+    /// Ends the pass if its tone has been gone longer than the hold time, and
+    /// reports held segments that nothing can join any more.
+    @inline(__always)
+    private mutating func expirePass(at t: UInt64, into readings: inout [Reading]) {
+        if let pass, t > pass.lastConsistentEndNs &+ configuration.holdNs {
+            endPass(inSag: false, into: &readings)
+        }
+        consolidator.expire(at: t, trackingSince: pass?.startNs, into: &completed)
+        if !completed.isEmpty { reportCompleted(into: &readings) }
+    }
+
+    /// Hands the current segment to the consolidator.
+    private mutating func endPass(inSag: Bool, into readings: inout [Reading]) {
+        deviants.removeAll(keepingCapacity: true)
+        guard let finished = pass else { return }
+        pass = nil
+        consolidator.submit(finished, endedInSag: inSag, into: &completed)
+        reportCompleted(into: &readings)
+    }
+
+    /// Turns completed passes into readings, for those that are vehicles.
+    private mutating func reportCompleted(into readings: inout [Reading]) {
+        let estimator = PassEstimator(configuration: configuration)
+        for finished in completed {
+            if let reading = estimator.reading(for: finished, edgesDropped: droppedSinceLastReading) {
+                readings.append(reading)
+                droppedSinceLastReading = false
+            }
+        }
+        completed.removeAll(keepingCapacity: true)
+    }
+
+    // MARK: - Channel 1: direction from I/Q phase
+
+    @inline(__always)
+    private mutating func handleQuadratureEdge(_ t: UInt64) {
+        guard pass != nil, let lastI = lastEdgeNs, lastPeriodNs > 0, t >= lastI else { return }
+        let phase = Double(t - lastI) / Double(lastPeriodNs)
+        if phase > 0.05, phase < 0.45 {
+            pass?.quadratureLagVotes += 1
+        } else if phase > 0.55, phase < 0.95 {
+            pass?.quadratureLeadVotes += 1
+        }
+    }
+}

@@ -1,0 +1,64 @@
+/// Joins the segments the tone tracker produces into one pass per vehicle.
+///
+/// A weak, distant vehicle's tone comes and goes, and a nearer vehicle can
+/// mask it for a while, so the tracker may cut one vehicle into several
+/// segments, sometimes with another vehicle's segment in between. The
+/// consolidator holds the vehicles it has heard recently and joins a new
+/// segment to one of them when their tones agree (plateau to plateau, or the
+/// one's closing tone to the other's opening tone) and the gap is short —
+/// unless physics says the two are different vehicles: a segment that ended
+/// in a cosine sag belongs to a vehicle that reached the sensor, and a
+/// segment that starts with a rise belongs to a receding vehicle that has
+/// just emerged beside it.
+struct PassConsolidator: Sendable {
+    let configuration: DopplerConfiguration
+    /// Vehicles heard recently whose pass may still continue, oldest first.
+    private var open: [PassTrack] = []
+
+    init(configuration: DopplerConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// Takes a finished segment; `endedInSag` when the tracker saw its sag.
+    /// Passes that can no longer continue are appended to `completed`.
+    mutating func submit(_ segment: PassTrack, endedInSag: Bool, into completed: inout [PassTrack]) {
+        var vehicle = segment
+        let candidates = open.indices.compactMap { index in disagreement(open[index], segment).map { (index, $0) } }
+        if let index = candidates.min(by: { $0.1 < $1.1 })?.0 {
+            var joined = open.remove(at: index)
+            joined.absorb(segment)
+            vehicle = joined
+        }
+        if endedInSag { completed.append(vehicle) } else { open.append(vehicle) }
+    }
+
+    /// Completes held vehicles that nothing can join any more: the merge gap
+    /// has passed and no segment that began within it is still being tracked.
+    mutating func expire(at nowNs: UInt64, trackingSince activeStartNs: UInt64?, into completed: inout [PassTrack]) {
+        guard let oldest = open.first, nowNs > oldest.lastConsistentEndNs &+ configuration.mergeGapNs else { return }
+        open.removeAll { held in
+            let deadline = held.lastConsistentEndNs &+ configuration.mergeGapNs
+            guard nowNs > deadline else { return false }
+            if let activeStartNs, activeStartNs <= deadline { return false }
+            completed.append(held)
+            return true
+        }
+    }
+
+    /// Completes everything held.
+    mutating func flush(into completed: inout [PassTrack]) {
+        completed += open
+        open.removeAll()
+    }
+
+    /// How far apart two segments' tones are, as a fraction of the allowed
+    /// difference (below 1 means they may be joined), or nil if they cannot be.
+    private func disagreement(_ earlier: PassTrack, _ later: PassTrack) -> Double? {
+        guard later.startNs <= earlier.lastConsistentEndNs &+ configuration.mergeGapNs else { return nil }
+        guard !later.startsWithRise(riseFraction: configuration.riseStartFraction) else { return nil }
+        let plateaus = abs(later.plateauHz / earlier.plateauHz - 1) / configuration.joinTolerance
+        let continuity = abs(later.openingHz / earlier.recentFrequencyHz - 1) / configuration.continuityTolerance
+        let best = min(plateaus, continuity)
+        return best <= 1 ? best : nil
+    }
+}

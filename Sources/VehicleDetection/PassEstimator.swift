@@ -1,0 +1,106 @@
+import Foundation
+import SpeedDomain
+
+/// Turns a finished pass into a reading, or rejects it.
+///
+/// The reported speed is taken from the pass's upper plateau: the cosine
+/// effect only ever lowers a reading (most as the vehicle nears the sensor),
+/// while wheel tops raise single windows. A high quantile of the window
+/// speeds marks where the plateau is; but a high quantile of noisy windows is
+/// itself biased upwards, so the speed reported is the median of the windows
+/// within `plateauBand` below that mark and above it — the plateau without
+/// the sag. It is then divided by the cosine of the mounting angle.
+struct PassEstimator {
+    let configuration: DopplerConfiguration
+
+    /// The quantile of window speeds that marks the plateau (see the type's documentation).
+    static let plateauQuantile = 0.8
+    /// How far below the mark a window still belongs to the plateau.
+    static let plateauBand = 0.05
+
+    func reading(for pass: PassTrack, edgesDropped: Bool) -> Reading? {
+        let windows = pass.windows
+        guard windows.count >= configuration.minimumWindows,
+            pass.durationNs >= configuration.minimumLockNs,
+            pass.durationNs <= configuration.maximumLockNs
+        else { return nil }
+
+        let angleCorrection = 1 / cos(configuration.mountingAngleDegrees * .pi / 180)
+        func speed(hz: Double) -> Speed {
+            Speed(metresPerSecond: configuration.radialMetresPerSecond(hz: hz) * angleCorrection)
+        }
+
+        let frequencies = windows.map(\.frequencyHz)
+        let sorted = frequencies.sorted()
+        let markHz = Self.quantile(sorted, Self.plateauQuantile)
+        let plateau = sorted.drop { $0 < markHz * (1 - Self.plateauBand) }
+        let plateauHz = Self.quantile(Array(plateau), 0.5)
+        let reported = speed(hz: plateauHz)
+        guard reported >= configuration.minimumSpeed, reported <= configuration.maximumSpeed else { return nil }
+        let onPlateau = frequencies.reduce(0) { $0 + (abs($1 / plateauHz - 1) <= configuration.plateauTolerance ? 1 : 0) }
+        guard onPlateau >= configuration.minimumWindows else { return nil }
+
+        let firstLockHz = Self.quantile(Array(frequencies.prefix(3)).sorted(), 0.5)
+        let peakHz = Self.runningMedianMaximum(frequencies)
+
+        var flags: ReadingFlags = []
+        if edgesDropped { flags.insert(.edgesDropped) }
+        let quality = Self.quality(of: pass, windowDurationNs: Double(pass.durationNs) / Double(windows.count))
+        if quality < configuration.lowQualityBelow { flags.insert(.lowQuality) }
+
+        return Reading(
+            monotonicNs: pass.lastConsistentEndNs,
+            speed: reported,
+            firstLockSpeed: speed(hz: firstLockHz),
+            peakSpeed: speed(hz: peakHz),
+            durationNs: pass.durationNs,
+            direction: direction(of: pass),
+            quality: quality,
+            flags: flags
+        )
+    }
+
+    private func direction(of pass: PassTrack) -> Direction {
+        let votes = pass.quadratureLagVotes + pass.quadratureLeadVotes
+        guard votes >= 8 else { return .unknown }
+        let lagShare = Double(pass.quadratureLagVotes) / Double(votes)
+        if lagShare >= 0.75 { return configuration.quadratureLagMeansApproaching ? .approaching : .receding }
+        if lagShare <= 0.25 { return configuration.quadratureLagMeansApproaching ? .receding : .approaching }
+        return .unknown
+    }
+
+    /// 0 to 1: how much of the pass was locked, how steady, and how long.
+    static func quality(of pass: PassTrack, windowDurationNs: Double) -> Double {
+        let windows = pass.windows
+        let lockedNs = windows.reduce(0.0) { $0 + Double($1.endNs - $1.startNs) }
+        let coverage = min(1, lockedNs / max(1, Double(pass.durationNs)))
+        let meanCV = windows.reduce(0.0) { $0 + $1.coefficientOfVariation } / Double(windows.count)
+        let steadiness = max(0, 1 - meanCV / 0.2)
+        let length = min(1, Double(pass.durationNs) / 400_000_000)
+        return (coverage * 0.4 + steadiness * 0.3 + length * 0.3).clamped(to: 0...1)
+    }
+
+    /// Type-7 quantile of sorted values.
+    static func quantile(_ sorted: [Double], _ p: Double) -> Double {
+        precondition(!sorted.isEmpty)
+        let h = Double(sorted.count - 1) * p
+        let lower = Int(h.rounded(.down))
+        let upper = min(lower + 1, sorted.count - 1)
+        return sorted[lower] + (h - Double(lower)) * (sorted[upper] - sorted[lower])
+    }
+
+    /// The largest three-window running median: the highest steady tone reported as the peak.
+    static func runningMedianMaximum(_ values: [Double]) -> Double {
+        guard values.count >= 3 else { return values.max() ?? 0 }
+        var best = -Double.infinity
+        for i in 2..<values.count {
+            let a = values[i - 2], b = values[i - 1], c = values[i]
+            best = max(best, max(min(a, b), min(max(a, b), c)))
+        }
+        return best
+    }
+}
+
+extension Comparable {
+    func clamped(to range: ClosedRange<Self>) -> Self { min(max(self, range.lowerBound), range.upperBound) }
+}

@@ -1,0 +1,139 @@
+/// A few consecutive periods of channel 0, summarised.
+struct ToneWindow: Sendable, Hashable {
+    var startNs: UInt64
+    var endNs: UInt64
+    /// Mean of the periods after dropping the shortest and longest, ns.
+    var meanPeriodNs: Double
+    /// Standard deviation over mean of those trimmed periods.
+    var coefficientOfVariation: Double
+
+    var frequencyHz: Double { 1e9 / meanPeriodNs }
+
+    /// Summarises `periods` (reordered in place). Trimming one period at each
+    /// end keeps a single wheel-top flash or missed edge from unlocking a
+    /// window of an otherwise steady tone.
+    @inline(__always)
+    static func measure(periods: inout [UInt32], startNs: UInt64, endNs: UInt64) -> ToneWindow? {
+        let n = periods.count
+        guard n >= 4 else { return nil }
+        // Find min and max in one pass, then sum the rest.
+        var minIndex = 0
+        var maxIndex = 0
+        var sum: UInt64 = 0
+        for i in 0..<n {
+            let p = periods[i]
+            sum &+= UInt64(p)
+            if p < periods[minIndex] { minIndex = i }
+            if p > periods[maxIndex] { maxIndex = i }
+        }
+        if minIndex == maxIndex { maxIndex = (minIndex + 1) % n }
+        let kept = Double(n - 2)
+        let trimmedSum = Double(sum - UInt64(periods[minIndex]) - UInt64(periods[maxIndex]))
+        let mean = trimmedSum / kept
+        guard mean > 0 else { return nil }
+        var squares = 0.0
+        for i in 0..<n where i != minIndex && i != maxIndex {
+            let d = Double(periods[i]) - mean
+            squares += d * d
+        }
+        let cv = (squares / kept).squareRoot() / mean
+        return ToneWindow(startNs: startNs, endNs: endNs, meanPeriodNs: mean, coefficientOfVariation: cv)
+    }
+}
+
+/// The windows of one pass so far.
+struct PassTrack: Sendable {
+    var windows: [ToneWindow]
+    var lastConsistentEndNs: UInt64
+    var quadratureLagVotes = 0
+    var quadratureLeadVotes = 0
+    /// The highest steady tone so far: the largest five-window median.
+    private(set) var peakHz: Double
+
+    init(first: ToneWindow) {
+        windows = [first]
+        windows.reserveCapacity(256)
+        lastConsistentEndNs = first.endNs
+        peakHz = first.frequencyHz
+    }
+
+    /// The pass's recent frequency: the median of its last five windows (of
+    /// its last three while it is young), steady against the ±5% scatter of
+    /// single windows from a weak, distant vehicle.
+    var recentFrequencyHz: Double {
+        let n = windows.count
+        if n < 3 { return windows[n - 1].frequencyHz }
+        if n < 5 { return median3(windows[n - 1].frequencyHz, windows[n - 2].frequencyHz, windows[n - 3].frequencyHz) }
+        return median5(
+            windows[n - 1].frequencyHz, windows[n - 2].frequencyHz, windows[n - 3].frequencyHz,
+            windows[n - 4].frequencyHz, windows[n - 5].frequencyHz)
+    }
+
+    func accepts(_ tone: ToneWindow, tolerance: Double) -> Bool {
+        abs(tone.frequencyHz / recentFrequencyHz - 1) <= tolerance
+    }
+
+    mutating func append(_ tone: ToneWindow) {
+        windows.append(tone)
+        lastConsistentEndNs = tone.endNs
+        if windows.count >= 5 { peakHz = max(peakHz, recentFrequencyHz) } else { peakHz = recentFrequencyHz }
+    }
+
+    /// Whether `tone` lies so far below the pass's steady peak that the
+    /// vehicle must be close to the sensor, its tone sagging with the cosine
+    /// of the widening angle: the pass is over (for an approaching vehicle).
+    /// Single windows of a weak tone stray ±5–10%, so the test is on the
+    /// median of the new window and the last four.
+    func isSagEnd(_ tone: ToneWindow, sagFraction: Double) -> Bool {
+        let n = windows.count
+        guard n >= 5 else { return false }
+        let level = median5(
+            tone.frequencyHz, windows[n - 1].frequencyHz, windows[n - 2].frequencyHz,
+            windows[n - 3].frequencyHz, windows[n - 4].frequencyHz)
+        return level < peakHz * (1 - sagFraction)
+    }
+
+    /// Joins a later segment of the same vehicle.
+    mutating func absorb(_ later: PassTrack) {
+        windows += later.windows
+        lastConsistentEndNs = later.lastConsistentEndNs
+        quadratureLagVotes += later.quadratureLagVotes
+        quadratureLeadVotes += later.quadratureLeadVotes
+        peakHz = max(peakHz, later.peakHz)
+    }
+
+    /// The tone the pass holds longest near its top: the 80th percentile of its windows.
+    var plateauHz: Double {
+        PassEstimator.quantile(windows.map(\.frequencyHz).sorted(), PassEstimator.plateauQuantile)
+    }
+
+    /// The tone the segment opens with: the median of its first three windows.
+    var openingHz: Double {
+        windows.count < 3 ? windows[0].frequencyHz : median3(windows[0].frequencyHz, windows[1].frequencyHz, windows[2].frequencyHz)
+    }
+
+    /// Whether the segment opens well below its plateau and climbs to it: a
+    /// receding vehicle emerging beside the sensor, its cosine growing.
+    func startsWithRise(riseFraction: Double) -> Bool {
+        windows.count >= 3 && openingHz < plateauHz * (1 - riseFraction)
+    }
+
+    var startNs: UInt64 { windows[0].startNs }
+    var durationNs: UInt64 { lastConsistentEndNs - startNs }
+}
+
+@inline(__always)
+func median3(_ a: Double, _ b: Double, _ c: Double) -> Double {
+    max(min(a, b), min(max(a, b), c))
+}
+
+/// Median of five values without allocating: the optimal nine-comparator
+/// sorting network for five elements, of which the middle one is returned.
+@inline(__always)
+func median5(_ v0: Double, _ v1: Double, _ v2: Double, _ v3: Double, _ v4: Double) -> Double {
+    var (a, b, c, d, e) = (v0, v1, v2, v3, v4)
+    @inline(__always) func order(_ x: inout Double, _ y: inout Double) { if x > y { swap(&x, &y) } }
+    order(&a, &b); order(&d, &e); order(&c, &e); order(&c, &d); order(&b, &e)
+    order(&a, &d); order(&a, &c); order(&b, &d); order(&b, &c)
+    return c
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import EdgeSources
+import Foundation
+import SpeedDomain
+import TrafficSimulator
+
+struct Capture: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Record a backend's edges to a capture file that 'sid run --backend replay' can read.",
+        discussion: """
+            Example: sid capture --backend simulator --scenario busy-30mph-platoons --output busy.edges --truth busy.truth.csv
+            The file is written under a temporary name and renamed when complete. See docs/capture-format.md.
+            """)
+
+    @Option(help: "Where edges come from: simulator or replay.") var backend: BackendName = .simulator
+    @Argument(help: "The capture file, for --backend replay.") var input: String?
+    @Option(help: "Simulator scenario name or .toml path.") var scenario: String = "quiet-20mph"
+    @Option(name: .shortAndLong, help: "The capture file to write.") var output: String
+    @Option(help: "With the simulator: also write the ground truth (CSV) here.") var truth: String?
+    @Option(help: "Stop after this many seconds of edges (0: until the source ends).") var seconds: Double = 0
+
+    func run() async throws {
+        let source: any EdgeSource
+        switch backend {
+        case .simulator: source = SimulatedEdgeSource(scenario: try Scenario.resolve(input ?? scenario))
+        case .replay:
+            guard let input else { throw ValidationError("--backend replay needs the capture file to read") }
+            source = try ReplayEdgeSource(path: input)
+        }
+        let writer = try CaptureWriter(path: output, sensor: source.sensor, comments: ["captured by sid capture --backend \(backend.rawValue)"])
+        var firstNs: UInt64?
+        capture: for try await batch in source.batches() {
+            if batch.droppedBefore > 0 { print("warning: the source dropped \(batch.droppedBefore) edges") }
+            var edges = batch.edges
+            if seconds > 0, let first = firstNs ?? edges.first?.timestampNs {
+                firstNs = first
+                let cutoff = first + UInt64(seconds * 1e9)
+                if let beyond = edges.firstIndex(where: { $0.timestampNs > cutoff }) {
+                    edges = Array(edges[..<beyond])
+                    try writer.append(edges)
+                    break capture
+                }
+            }
+            try writer.append(edges)
+        }
+        try writer.finish()
+        print("wrote \(writer.edgeCount) edges to \(output)")
+        if let truth, let simulated = source as? SimulatedEdgeSource {
+            try simulated.groundTruth.csv().write(toFile: truth, atomically: true, encoding: .utf8)
+            print("wrote the ground truth to \(truth)")
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import DeviceRuntime
+import DeviceStore
+import Foundation
+import SpeedDomain
+import TOMLSupport
+
+/// Options every command that touches the store shares.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: "Device configuration file (TOML).")
+    var config: String?
+
+    @Option(name: .long, help: "SQLite store path (overrides the configuration's 'store').")
+    var store: String?
+
+    /// The configuration file, if one was given.
+    func loadConfiguration() throws -> DeviceConfiguration? {
+        guard let config else { return nil }
+        return try DeviceConfiguration.load(path: config)
+    }
+
+    /// The store path: the option, else the configuration's, else `sid.sqlite` here.
+    func storePath(_ configuration: DeviceConfiguration?) -> String {
+        store ?? configuration?.store ?? "sid.sqlite"
+    }
+
+    func openStore(_ configuration: DeviceConfiguration?) throws -> DeviceStore {
+        try DeviceStore(path: storePath(configuration))
+    }
+}
+
+extension Phase: ExpressibleByArgument {}
+extension SessionMode: ExpressibleByArgument {}
+extension ClockSource: ExpressibleByArgument {}
+
+/// Formats a session summary for a person at a terminal.
+enum SummaryText {
+    static func render(_ summary: SessionSummary, session: StoredSession?) -> String {
+        func mph(_ value: Double?) -> String { value.map { String(format: "%.1f mph", $0) } ?? "no data" }
+        func pct(_ value: Double?) -> String { value.map { String(format: "%.1f%%", $0) } ?? "no data" }
+        var lines: [String] = []
+        if let session {
+            let s = session.session
+            lines.append("session \(s.id)  site \(s.siteID)  device \(s.deviceID)")
+            lines.append("  phase \(s.phase.rawValue), \(s.mode.rawValue), clock \(s.clock.source.rawValue), sensor \(session.sensor.kind.name), mounting angle \(session.mountingAngleDegrees)°")
+            let start = Date(timeIntervalSince1970: Double(s.startedAtNs) / 1e9)
+            let end = s.endedAtNs.map { Date(timeIntervalSince1970: Double($0) / 1e9) }
+            lines.append("  from \(start.formatted(.iso8601)) to \(end.map { $0.formatted(.iso8601) } ?? "(open)")")
+        }
+        let limit = summary.limit
+        lines.append("  vehicles        \(summary.count)")
+        lines.append("  mean            \(mph(summary.meanMph))")
+        lines.append("  median          \(mph(summary.medianMph))")
+        lines.append("  85th percentile \(mph(summary.p85Mph))")
+        lines.append("  fastest         \(mph(summary.maxMph))")
+        lines.append("  compliance      \(pct(summary.compliancePercent)) at or under \(limit.value) \(limit.unit.rawValue)")
+        lines.append("  over threshold  \(pct(summary.overThresholdPercent)) at or over \(summary.enforcementThresholdValue) \(limit.unit.rawValue)")
+        lines.append("  dropped         \(summary.edgesDropped) edges, \(summary.readingsDropped) readings")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import DeviceStore
+import Foundation
+import SpeedDomain
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Export a closed session's readings as CSV or JSON.",
+        discussion: "Speeds are printed at full resolution in mph and m/s; times as UTC ISO 8601 and monotonic ns.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
+
+    @OptionGroup var storeOptions: StoreOptions
+    @Argument(help: "The session id (see 'sid session list').") var id: String
+    @Option(help: "csv or json.") var format: Format = .csv
+    @Option(name: .shortAndLong, help: "Write here instead of standard output.") var output: String?
+
+    func run() throws {
+        let configuration = try storeOptions.loadConfiguration()
+        let store = try storeOptions.openStore(configuration)
+        guard let stored = try store.session(id: id) else { throw ValidationError("no session '\(id)' in \(storeOptions.storePath(configuration))") }
+        guard !stored.session.isOpen else { throw ValidationError("session '\(id)' is still open; stop it first ('sid session stop \(id)')") }
+        let readings = try store.readings(inSession: id)
+        let text = format == .csv ? ReadingExport.csv(readings, session: stored.session) : try ReadingExport.json(readings, stored: stored)
+        if let output {
+            try text.write(toFile: output, atomically: true, encoding: .utf8)
+            print("wrote \(readings.count) readings to \(output)")
+        } else {
+            print(text, terminator: "")
+        }
+    }
+}
+
+/// Renders readings for a person, a spreadsheet or a script.
+enum ReadingExport {
+    static let csvHeader = "session_id,site_id,time_utc,monotonic_ns,speed_mph,speed_mps,first_lock_mph,peak_mph,duration_ms,direction,quality,flags"
+
+    static func csv(_ readings: [Reading], session: Session) -> String {
+        var lines = [csvHeader]
+        for r in readings {
+            let wall = Date(timeIntervalSince1970: Double(session.clock.wallTimeNs(ofMonotonic: r.monotonicNs)) / 1e9)
+            lines.append(
+                [
+                    session.id, session.siteID, wall.formatted(.iso8601.time(includingFractionalSeconds: true).year().month().day().dateTimeSeparator(.standard)),
+                    String(r.monotonicNs), String(r.speed.mph), String(r.speed.metresPerSecond), String(r.firstLockSpeed.mph),
+                    String(r.peakSpeed.mph), String(format: "%.1f", Double(r.durationNs) / 1e6), r.direction.rawValue,
+                    String(format: "%.3f", r.quality), String(r.flags.rawValue),
+                ].joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func json(_ readings: [Reading], stored: StoredSession) throws -> String {
+        struct Document: Encodable {
+            var session: Session
+            var sensor: SensorDescription
+            var mountingAngleDegrees: Double
+            var limit: SpeedLimit
+            var readings: [Reading]
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data = try encoder.encode(Document(session: stored.session, sensor: stored.sensor, mountingAngleDegrees: stored.mountingAngleDegrees, limit: stored.limit, readings: readings))
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}

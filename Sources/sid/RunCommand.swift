@@ -1,0 +1,130 @@
+import ArgumentParser
+import DeviceRuntime
+import DeviceStore
+import EdgeSources
+import Foundation
+import Logging
+import SpeedDomain
+import TrafficSimulator
+import VehicleDetection
+
+/// Which backend a run or a capture reads.
+enum BackendName: String, ExpressibleByArgument, CaseIterable {
+    case simulator, replay
+}
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure: read edges from a backend, detect vehicles, store readings in a session.",
+        discussion: """
+            Examples:
+              sid run --backend simulator --scenario quiet-20mph
+              sid run --backend replay capture.edges --site HIGH-ST --limit 20
+            With the simulator, the session is compared with the simulation's ground truth at the end.
+            SIGINT or SIGTERM stops measuring cleanly: queued readings are committed and the session closed.
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(help: "Where edges come from: \(BackendName.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var backend: BackendName = .simulator
+
+    @Argument(help: "The capture file, for --backend replay.")
+    var input: String?
+
+    @Option(help: "Simulator scenario: a bundled name (\(Scenario.bundledScenarioNames().joined(separator: ", "))) or a .toml path.")
+    var scenario: String = "quiet-20mph"
+
+    @Flag(help: "Pace the simulator to real time instead of running as fast as possible.")
+    var realtime = false
+
+    @Option(help: "Site id (overrides the configuration).") var site: String?
+    @Option(help: "Posted limit at the site (overrides the configuration).") var limit: Int?
+    @Option(help: "Unit of the limit: mph or km/h.") var unit: String?
+    @Option(help: "Device id (overrides the configuration).") var deviceId: String?
+    @Option(help: "Evaluation phase: before, intervention or after.") var phase: Phase = .before
+    @Option(help: "display-on or covert.") var mode: SessionMode = .covert
+    @Option(help: "Angle between beam and road, degrees (overrides the configuration).") var mountingAngle: Double?
+    @Option(help: "Record into this already started session (see 'sid session start') instead of a new one.") var session: String?
+    @Flag(help: "Print each vehicle as it is measured.") var live = false
+    @Flag(help: "Log every commit of readings (for diagnosing the store).") var verbose = false
+
+    func run() async throws {
+        let configuration = try storeOptions.loadConfiguration()
+        var logger = Logger(label: "sid")
+        logger.logLevel = verbose ? .debug : .warning
+        let source = try makeSource()
+        let store = try storeOptions.openStore(configuration)
+        let limit = resolvedLimit(configuration)
+        var settings = configuration?.detector ?? DetectorSettings()
+        if let simulated = source as? SimulatedEdgeSource, configuration == nil {
+            settings.mountingAngleDegrees = simulated.scenario.sensor.mountingAngleDegrees
+        }
+        if let mountingAngle { settings.mountingAngleDegrees = mountingAngle }
+
+        let (sessionRecord, isNew) = try resolveSession(store: store, configuration: configuration, source: source)
+        let unitLabel = limit.unit
+        var measuring = MeasuringSession(
+            source: source, store: store, session: sessionRecord, limit: limit, detectorSettings: settings, logger: logger)
+        if live {
+            measuring.onReadings = { readings in Self.printLive(readings, unit: unitLabel) }
+        }
+        let finalMeasuring = measuring
+        let outcome = try await SignalHandling.runCancellingOnSignal { try await finalMeasuring.run(openSession: isNew) }
+
+        print(SummaryText.render(outcome.summary, session: try store.session(id: outcome.sessionID)))
+        print("  edges           \(outcome.edges) read, \(outcome.writer.committedBatches) batched commits")
+        print("  store           \(storeOptions.storePath(configuration))")
+        if let simulated = source as? SimulatedEdgeSource {
+            let readings = try store.readings(inSession: outcome.sessionID)
+            let score = DetectionScore(readings: readings, truth: simulated.groundTruth, floorMph: settings.minimumSpeedMph)
+            print("  against the simulation's ground truth: \(score.description.replacingOccurrences(of: "accuracy: ", with: ""))")
+        }
+    }
+
+    private func makeSource() throws -> any EdgeSource {
+        switch backend {
+        case .simulator:
+            return try Backend.simulator(scenario: input ?? scenario, realTime: realtime).makeSource()
+        case .replay:
+            guard let input else { throw ValidationError("--backend replay needs the capture file: sid run --backend replay FILE") }
+            return try Backend.replay(path: input).makeSource()
+        }
+    }
+
+    private func resolvedLimit(_ configuration: DeviceConfiguration?) -> SpeedLimit {
+        let unit = unit.flatMap(SpeedUnit.init(rawValue:)) ?? configuration?.site.speedLimit.unit ?? .mph
+        if let limit { return SpeedLimit(limit, unit) }
+        if let configured = configuration?.site.speedLimit { return configured }
+        if backend == .simulator, let scenario = try? Scenario.resolve(input ?? scenario) { return scenario.limit }
+        return SpeedLimit(30, unit)
+    }
+
+    /// The session to record into: an existing open one, or a new one anchored now.
+    private func resolveSession(store: DeviceStore, configuration: DeviceConfiguration?, source: any EdgeSource) throws -> (Session, Bool) {
+        if let id = session {
+            guard let stored = try store.session(id: id) else { throw ValidationError("no session '\(id)' in the store") }
+            guard stored.session.isOpen else { throw ValidationError("session '\(id)' is already closed") }
+            return (stored.session, false)
+        }
+        let clock: ClockMapping
+        if let simulated = source as? SimulatedEdgeSource {
+            clock = SessionClock.anchored(firstEdgeNs: Simulation(scenario: simulated.scenario).clockOffsetNs, wallStart: Date(), source: .simulated)
+        } else if let replay = source as? ReplayEdgeSource, let first = replay.firstEdgeNs {
+            clock = SessionClock.anchored(firstEdgeNs: first, wallStart: Date(), source: .unsynchronised)
+        } else {
+            clock = SessionClock.now(source: .unsynchronised)
+        }
+        let record = Session(
+            id: UUID().uuidString.lowercased(), siteID: site ?? configuration?.site.id ?? "SIM-SITE",
+            deviceID: deviceId ?? configuration?.deviceID ?? ProcessInfo.processInfo.hostName,
+            phase: phase, mode: mode, clock: clock, startedAtNs: clock.wallTimeAtAnchorNs)
+        return (record, true)
+    }
+
+    private static func printLive(_ readings: [Reading], unit: SpeedUnit) {
+        for reading in readings {
+            print(String(format: "  %6.1f %@  %@  quality %.2f", reading.speed.value(in: unit), unit.rawValue, reading.direction.rawValue, reading.quality))
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+import DeviceStore
+import SpeedDomain
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The reading the StoreCrashWriter fixture stores at `seq`.
+/// Must match `expectedReading(seq:)` in Tests/StoreCrashWriter/main.swift.
+private func expectedReading(seq: Int) -> Reading {
+    let s = UInt64(seq)
+    let directions: [Direction] = [.approaching, .receding, .unknown]
+    return Reading(
+        monotonicNs: 1_000_000_000 + s * 1_000_003,
+        speed: Speed(metresPerSecond: 5 + Double(seq % 997) * 0.012_345_678_9),
+        firstLockSpeed: Speed(metresPerSecond: 4 + Double(seq % 991) * 0.011_111_111_1),
+        peakSpeed: Speed(metresPerSecond: 6 + Double(seq % 983) * 0.013_131_313_1),
+        durationNs: 100_000_000 + (s * 7_919) % 900_000_000,
+        direction: directions[seq % 3],
+        quality: Double(seq % 101) / 100,
+        flags: ReadingFlags(rawValue: UInt32(seq % 32)))
+}
+
+/// The fixture's clock mapping, for checking stored wall times.
+private let fixtureClock = ClockMapping(
+    monotonicAnchorNs: 1_000_000_000, wallTimeAtAnchorNs: 1_750_000_000_000_000_000, source: .simulated)
+
+@Suite("Crash safety")
+struct StoreCrashTests {
+    /// Where SwiftPM put the executables: the directory holding the running test binary.
+    static func productsDirectory() throws -> URL {
+        #if os(Linux)
+        let binary = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        return URL(fileURLWithPath: binary).deletingLastPathComponent()
+        #else
+        let bundle = try #require(Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") })
+        return bundle.bundleURL.deletingLastPathComponent()
+        #endif
+    }
+
+    /// The highest `committed N` among complete lines of the fixture's output (0 if none).
+    static func lastCommitted(in output: String) -> Int {
+        var last = 0
+        for line in output.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+            if line.hasPrefix("committed "), let n = Int(line.dropFirst("committed ".count)) { last = max(last, n) }
+        }
+        return last
+    }
+
+    /// Runs the fixture against `path`, SIGKILLs it after `delayMs`, and returns its stdout.
+    static func runAndKill(_ executable: URL, path: String, sessionID: String, delayMs: Int) async throws -> (output: String, killed: Bool) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = [path, sessionID, "50"]
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        try process.run()
+        try await Task.sleep(for: .milliseconds(delayMs))
+        let alive = process.isRunning
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let data = stdout.fileHandleForReading.readDataToEndOfFile()
+        return (String(decoding: data, as: UTF8.self), alive && process.terminationReason == .uncaughtSignal)
+    }
+
+    /// Checks the readings from `fromSeq` on are exactly what the fixture writes at those seqs.
+    static func verify(_ store: DeviceStore, sessionID: String, fromSeq: Int) throws {
+        let stored = try store.storedReadings(inSession: sessionID, fromSeq: fromSeq)
+        for (offset, row) in stored.enumerated() {
+            let seq = fromSeq + offset
+            try #require(row.seq == seq, "seqs must be contiguous from 0")
+            try #require(row.reading == expectedReading(seq: seq), "reading \(seq) was stored half-written or wrong")
+            try #require(row.wallTimeNs == fixtureClock.wallTimeNs(ofMonotonic: row.reading.monotonicNs))
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func committedReadingsSurviveSIGKILLMidWriteAcrossManyRestarts() async throws {
+        let executable = try Self.productsDirectory().appendingPathComponent("StoreCrashWriter")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: executable.path),
+            "StoreCrashWriter not built at \(executable.path); run `swift build --build-tests`")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("StoreCrashTests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("device.sqlite").path
+        let sessionID = "crash-session"
+
+        var rng = SplitMix64(seed: 0x5EED_C4A5_1234)
+        var verified = 0  // readings already checked in earlier runs
+        var runsThatCommitted = 0
+        var runsKilledWhileWriting = 0
+        for run in 0..<30 {
+            let delayMs = Int.random(in: 20...300, using: &rng)
+            let (output, killed) = try await Self.runAndKill(executable, path: path, sessionID: sessionID, delayMs: delayMs)
+            let committed = Self.lastCommitted(in: output)
+            if committed > verified { runsThatCommitted += 1 }
+            if killed { runsKilledWhileWriting += 1 }
+
+            // Reopen as a restarting device would, then check everything since the last run.
+            let store = try DeviceStore(path: path)
+            #expect(try store.integrityCheck() == ["ok"], "run \(run)")
+            guard try store.session(id: sessionID) != nil else {
+                #expect(committed == 0, "run \(run): the fixture printed commits but the session is missing")
+                continue
+            }
+            let count = try store.readingCount(inSession: sessionID)
+            #expect(count >= committed, "run \(run): \(committed) readings were reported committed but only \(count) survived")
+            #expect(count >= verified, "run \(run): readings verified in an earlier run are gone")
+            try Self.verify(store, sessionID: sessionID, fromSeq: verified)
+            verified = count
+        }
+
+        let store = try DeviceStore(path: path)
+        try Self.verify(store, sessionID: sessionID, fromSeq: 0)
+        #expect(try store.readingCount(inSession: sessionID) == verified)
+        #expect(runsKilledWhileWriting == 30, "every run should still be writing when killed")
+        #expect(runsThatCommitted >= 20, "too few runs got as far as committing to exercise recovery")
+    }
+}
