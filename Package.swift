@@ -89,7 +89,7 @@ let package = Package(
         ),
 
         // The program the qemu gpio-sim test boots into: reads a simulated line, checks the edges.
-        .executableTarget(name: "GPIOHILProbe", dependencies: ["GPIOEdges", "DeviceHealth", "SpeedDomain"]),
+        .executableTarget(name: "GPIOHILProbe", dependencies: ["GPIOEdges", "DeviceHealth", "EdgeSources", "SpeedDomain"]),
 
         // Events/s through the libgpiod batch conversion.
         .executableTarget(
@@ -132,7 +132,7 @@ let package = Package(
         .target(
             name: "DeviceRuntime",
             dependencies: [
-                "SpeedDomain", "EdgeSources", "VehicleDetection", "TrafficSimulator", "DeviceStore",
+                "SpeedDomain", "EdgeSources", "VehicleDetection", "TrafficSimulator", "DeviceStore", "GPIOEdges",
                 .product(name: "Logging", package: "swift-log"),
                 "TOMLSupport",
             ]
@@ -143,6 +143,7 @@ let package = Package(
             name: "sid",
             dependencies: [
                 "DeviceRuntime", "DeviceStore", "EdgeSources", "TrafficSimulator", "SpeedDomain", "VehicleDetection", "TOMLSupport",
+                "GPIOEdges", "DeviceHealth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -176,7 +177,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DeviceRuntimeTests",
-            dependencies: ["DeviceRuntime", "DeviceStore", "EdgeSources", "TrafficSimulator", "SpeedDomain", "VehicleDetection", "TOMLSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["DeviceRuntime", "DeviceStore", "EdgeSources", "TrafficSimulator", "SpeedDomain", "VehicleDetection", "TOMLSupport", "GPIOEdges", .product(name: "Logging", package: "swift-log")]
         ),
     ],
     swiftLanguageModes: [.v6]

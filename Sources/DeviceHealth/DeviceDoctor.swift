@@ -72,9 +72,12 @@ public enum DeviceDoctor {
             return HealthCheck("clock source", .warning, "cannot read \(file); edge timestamps use CLOCK_MONOTONIC")
         }
         let name = source.trimmingTrailingNewlines
-        let note = name == "jiffies" ? " (coarse: tick resolution; timestamps will be poor)" : ""
+        // jiffies and refined-jiffies tick at 1–10 ms: edges a few hundred µs
+        // apart would share timestamps and speeds could not be measured.
+        let coarse = name.contains("jiffies")
+        let note = coarse ? " (coarse: timer-tick resolution, edge timestamps useless for speed)" : ""
         return HealthCheck(
-            "clock source", name == "jiffies" ? .warning : .ok,
+            "clock source", coarse ? .failed : .ok,
             "\(name)\(note); edge timestamps are kernel CLOCK_MONOTONIC ns")
     }
 

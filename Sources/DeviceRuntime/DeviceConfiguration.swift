@@ -1,4 +1,5 @@
 import Foundation
+public import GPIOEdges
 public import SpeedDomain
 import TOMLSupport
 public import VehicleDetection
@@ -22,6 +23,10 @@ public import VehicleDetection
 /// [detector]
 /// mounting-angle-deg = 10
 /// minimum-speed-mph = 10
+///
+/// [gpio]                     # real pins, for `sid run --backend gpio`
+/// chip = "gpiochip0"
+/// lines = ["GPIO17"]
 /// ```
 public struct DeviceConfiguration: Sendable, Hashable, Codable {
     public var deviceID: String
@@ -30,10 +35,13 @@ public struct DeviceConfiguration: Sendable, Hashable, Codable {
     public var site: SiteSettings
     public var sensor: SensorSettings
     public var detector: DetectorSettings
+    /// The pins the sensor is wired to, for the GPIO backend; absent on a
+    /// device that only simulates or replays. See docs/gpio-backend.md.
+    public var gpio: GPIOSettings?
 
     enum CodingKeys: String, CodingKey {
         case deviceID = "device-id"
-        case store, site, sensor, detector
+        case store, site, sensor, detector, gpio
     }
 
     public struct SiteSettings: Sendable, Hashable, Codable {
@@ -116,6 +124,16 @@ public struct DeviceConfiguration: Sendable, Hashable, Codable {
             guard let metres = sensor.spacingMetres, metres > 0.1 else { throw fail("sensor.spacing-m", "must be the detector spacing in metres, more than 0.1") }
         default:
             throw fail("sensor.kind", "must be doppler, doppler-iq or time-of-flight")
+        }
+        if let gpio {
+            do {
+                try gpio.validate()
+            } catch {
+                throw fail("gpio", error.detail)
+            }
+            guard gpio.lines.count == sensorKind.channelCount else {
+                throw fail("gpio.lines", "a \(sensor.kind) sensor reads \(sensorKind.channelCount) line(s); gpio.lines has \(gpio.lines.count)")
+            }
         }
         do {
             _ = try VehicleDetector(sensor: sensorKind, settings: detector)

@@ -6,9 +6,9 @@
 /// chip = "gpiochip0"        # a name under /dev, a path, or a number
 /// lines = ["GPIO17"]        # line names or offsets, in channel order (I then Q)
 /// bias = "pull-down"        # as-is | disabled | pull-up | pull-down
-/// active_low = false
+/// active-low = false
 /// consumer = "sid"
-/// event_buffer_size = 1024  # kernel buffer (libgpiod 2.x only)
+/// event-buffer-size = 1024  # kernel buffer (libgpiod 2.x only)
 /// ```
 public struct GPIOSettings: Sendable, Hashable, Codable {
     /// How the GPIO chip is named.
@@ -145,8 +145,8 @@ public struct GPIOSettings: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case chip, lines, line, bias, consumer
-        case activeLow = "active_low"
-        case eventBufferSize = "event_buffer_size"
+        case activeLow = "active-low"
+        case eventBufferSize = "event-buffer-size"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -189,7 +189,7 @@ public struct GPIOSettings: Sendable, Hashable, Codable {
         }
         guard Set(lines).count == lines.count else { throw invalid("[gpio] lines names a line twice") }
         guard (16...65_536).contains(eventBufferSize) else {
-            throw invalid("[gpio] event_buffer_size must be 16...65536 (got \(eventBufferSize))")
+            throw invalid("[gpio] event-buffer-size must be 16...65536 (got \(eventBufferSize))")
         }
         guard !consumer.isEmpty, consumer.utf8.count < 32 else {
             throw invalid("[gpio] consumer must be 1 to 31 bytes (got \(consumer.utf8.count))")

@@ -1,3 +1,4 @@
+import EdgeSources
 import GPIOEdges
 import Glibc
 import SpeedDomain
@@ -87,6 +88,7 @@ func checkEdges(options: Options, settings: GPIOSettings) async throws {
     if result.edges.count == expected {
         problems += groupProblems(result.edges, groups: options.groups, gapNs: options.gapMs * 1_000_000)
     }
+    problems += await captureProblems(result.edges, sensor: source.sensor)
     let summary = "edges=\(result.edges.count) expected=\(expected) batches=\(result.batches) dropped=\(result.dropped) chip=\(source.chipName)"
     if problems.isEmpty {
         say("HIL-RESULT PASS \(summary)")
@@ -122,4 +124,25 @@ func groupProblems(_ edges: [Edge], groups: [Int], gapNs: UInt64) -> [String] {
         }
     }
     return problems
+}
+
+/// What `sid capture` does with real pins: the edges read go into a capture
+/// file, which must replay to exactly the same edges and sensor description.
+func captureProblems(_ edges: [Edge], sensor: SensorDescription) async -> [String] {
+    let path = "/tmp/hil-capture.edges"
+    do {
+        let writer = try CaptureWriter(path: path, sensor: sensor, comments: ["gpio-hil-probe, gpio-sim"])
+        try writer.append(edges)
+        try writer.finish()
+        let replay = try ReplayEdgeSource(path: path)
+        var replayed: [Edge] = []
+        for try await batch in replay.batches() { replayed += batch.edges }
+        guard replayed == edges, replay.sensor == sensor else {
+            return ["capture \(path) replays \(replayed.count) edges (sensor \(replay.sensor)), not the \(edges.count) read"]
+        }
+        say("HIL-CAPTURE \(path): \(replayed.count) edges written and replayed identically, pins \(sensor.pins)")
+        return []
+    } catch {
+        return ["capture round trip failed: \(error)"]
+    }
 }

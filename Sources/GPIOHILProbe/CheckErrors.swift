@@ -34,8 +34,11 @@ func checkErrors(options: Options, settings: GPIOSettings) {
 
     do {
         let holder = try GPIOEdgeSource(settings: settings, kind: kind)
-        expect("line busy", .lineBusy, errno: EBUSY) { () throws(GPIOError) in _ = try GPIOEdgeSource(settings: settings, kind: kind) }
-        _ = holder
+        withExtendedLifetime(holder) {
+            expect("line busy", .lineBusy, errno: EBUSY) { () throws(GPIOError) in
+                _ = try GPIOEdgeSource(settings: settings, kind: kind)
+            }
+        }
     } catch {
         say("HIL-ERRORCHECK FAIL line busy: first request failed: \(error)")
         failures += 1

@@ -10,7 +10,18 @@ import VehicleDetection
 
 /// Which backend a run or a capture reads.
 enum BackendName: String, ExpressibleByArgument, CaseIterable {
-    case simulator, replay
+    case simulator, replay, gpio
+
+    /// The GPIO backend's source, from the configuration's `[gpio]` table.
+    static func gpioBackend(_ configuration: DeviceConfiguration?) throws -> Backend {
+        guard let configuration else {
+            throw ValidationError("--backend gpio needs the device configuration: --config FILE with a [gpio] table")
+        }
+        guard let gpio = configuration.gpio else {
+            throw ValidationError("--backend gpio needs a [gpio] table in the configuration (chip, lines); see Hardware/INSTALL.md")
+        }
+        return .gpio(gpio, kind: configuration.sensorKind)
+    }
 }
 
 struct Run: AsyncParsableCommand {
@@ -20,6 +31,7 @@ struct Run: AsyncParsableCommand {
             Examples:
               sid run --backend simulator --scenario quiet-20mph
               sid run --backend replay capture.edges --site HIGH-ST --limit 20
+              sid run --backend gpio --config /etc/speedwatch/device.toml
             With the simulator, the session is compared with the simulation's ground truth at the end.
             SIGINT or SIGTERM stops measuring cleanly: queued readings are committed and the session closed.
             """)
@@ -53,7 +65,7 @@ struct Run: AsyncParsableCommand {
         let configuration = try storeOptions.loadConfiguration()
         var logger = Logger(label: "sid")
         logger.logLevel = verbose ? .debug : .warning
-        let source = try makeSource()
+        let source = try makeSource(configuration)
         let store = try storeOptions.openStore(configuration)
         let limit = resolvedLimit(configuration)
         var settings = configuration?.detector ?? DetectorSettings()
@@ -82,13 +94,15 @@ struct Run: AsyncParsableCommand {
         }
     }
 
-    private func makeSource() throws -> any EdgeSource {
+    private func makeSource(_ configuration: DeviceConfiguration?) throws -> any EdgeSource {
         switch backend {
         case .simulator:
             return try Backend.simulator(scenario: input ?? scenario, realTime: realtime).makeSource()
         case .replay:
             guard let input else { throw ValidationError("--backend replay needs the capture file: sid run --backend replay FILE") }
             return try Backend.replay(path: input).makeSource()
+        case .gpio:
+            return try BackendName.gpioBackend(configuration).makeSource()
         }
     }
 

@@ -17,9 +17,9 @@ struct GPIOSettingsTests {
             chip = "gpiochip4"
             lines = ["GPIO17", 27]
             bias = "pull-down"
-            active_low = true
+            active-low = true
             consumer = "sid-test"
-            event_buffer_size = 2048
+            event-buffer-size = 2048
             """)
         #expect(settings.chip == .name("gpiochip4"))
         #expect(settings.chip.devicePath == "/dev/gpiochip4")
