@@ -1,4 +1,4 @@
-#if canImport(CGPIOD)
+#if canImport(CGPIOD) && !GPIOD_V2
 package import CGPIOD
 #endif
 public import SpeedDomain

@@ -30,10 +30,7 @@ func checkEdges(options: Options, settings: GPIOSettings) async throws {
                     result.edges += batch.edges
                     result.dropped += batch.droppedBefore
                     result.batches += 1
-                    if result.edges.count >= expected && result.settleDeadline == nil {
-                        result.settleDeadline = monotonicNow() + 1_000_000_000
-                        break
-                    }
+                    if result.edges.count >= expected { break }
                 }
             } catch {
                 result.error = "\(error)"
@@ -102,7 +99,6 @@ struct Collected: Sendable {
     var edges: [Edge] = []
     var dropped: UInt64 = 0
     var batches = 0
-    var settleDeadline: UInt64?
     var error: String?
 }
 
