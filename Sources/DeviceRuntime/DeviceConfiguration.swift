@@ -49,6 +49,15 @@ public struct DeviceConfiguration: Sendable, Hashable, Codable {
             self.unit = unit
         }
 
+        enum CodingKeys: String, CodingKey { case id, limit, unit }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            id = try container.decode(String.self, forKey: .id)
+            limit = try container.decode(Int.self, forKey: .limit)
+            unit = try container.decodeIfPresent(String.self, forKey: .unit) ?? "mph"
+        }
+
         public var speedLimit: SpeedLimit { SpeedLimit(limit, SpeedUnit(rawValue: unit) ?? .mph) }
     }
 
@@ -69,6 +78,16 @@ public struct DeviceConfiguration: Sendable, Hashable, Codable {
             self.carrierHz = carrierHz
             self.spacingMetres = spacingMetres
         }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        deviceID = try container.decode(String.self, forKey: .deviceID)
+        store = try container.decode(String.self, forKey: .store)
+        site = try container.decode(SiteSettings.self, forKey: .site)
+        sensor = try container.decode(SensorSettings.self, forKey: .sensor)
+        // Every detector setting has a default, so the table may be left out.
+        detector = try container.decodeIfPresent(DetectorSettings.self, forKey: .detector) ?? DetectorSettings()
     }
 
     public init(deviceID: String, store: String, site: SiteSettings, sensor: SensorSettings, detector: DetectorSettings) {

@@ -28,6 +28,20 @@ struct Capture: AsyncParsableCommand {
             source = try ReplayEdgeSource(path: input)
         }
         let writer = try CaptureWriter(path: output, sensor: source.sensor, comments: ["captured by sid capture --backend \(backend.rawValue)"])
+        do {
+            try await record(source, into: writer)
+        } catch {
+            writer.abandon()
+            throw error
+        }
+        print("wrote \(writer.edgeCount) edges to \(output)")
+        if let truth, let simulated = source as? SimulatedEdgeSource {
+            try simulated.groundTruth.csv().write(toFile: truth, atomically: true, encoding: .utf8)
+            print("wrote the ground truth to \(truth)\(seconds > 0 ? " (the whole scenario, including road users after the cut)" : "")")
+        }
+    }
+
+    private func record(_ source: any EdgeSource, into writer: CaptureWriter) async throws {
         var firstNs: UInt64?
         capture: for try await batch in source.batches() {
             if batch.droppedBefore > 0 { print("warning: the source dropped \(batch.droppedBefore) edges") }
@@ -44,10 +58,5 @@ struct Capture: AsyncParsableCommand {
             try writer.append(edges)
         }
         try writer.finish()
-        print("wrote \(writer.edgeCount) edges to \(output)")
-        if let truth, let simulated = source as? SimulatedEdgeSource {
-            try simulated.groundTruth.csv().write(toFile: truth, atomically: true, encoding: .utf8)
-            print("wrote the ground truth to \(truth)")
-        }
     }
 }

@@ -2,10 +2,10 @@ public import SpeedDomain
 
 /// Scores a detector's readings against a simulation's ground truth.
 ///
-/// Which road users must be detected: every motor vehicle and every cyclist at
-/// least `margin` above the speed floor. Which must not: pedestrians and
-/// cyclists at least `margin` below it. Cyclists within `margin` of the floor
-/// may go either way and count in neither. Readings are paired with road users
+/// Which road users must be detected: every vehicle and cyclist at least
+/// `margin` above the speed floor. Which must not: pedestrians, and anyone at
+/// least `margin` below it (a slow cyclist, a car held up in a queue). Those
+/// within `margin` of the floor may go either way and count in neither. Readings are paired with road users
 /// by timing (an approaching user's tone ends as it reaches the sensor, a
 /// receding user's starts there; or, when a stronger vehicle masked it, the
 /// reading lies within the span it was visible), closest first; a reading left unpaired, paired with a user that
@@ -40,10 +40,10 @@ public struct DetectionScore: Sendable, Hashable, CustomStringConvertible {
         let origin = (entries.first.map { $0.passMonotonicNs - $0.user.passNs }) ?? 0
         func seconds(_ ns: UInt64) -> Double { (Double(ns) - Double(origin)) / 1e9 }
         func mustDetect(_ e: GroundTruth.Entry) -> Bool {
-            e.user.kind.isMotorVehicle || (e.user.kind == .cyclist && e.user.speedMph >= floorMph + margin)
+            e.user.kind != .pedestrian && e.user.speedMph >= floorMph + margin
         }
         func mustNotDetect(_ e: GroundTruth.Entry) -> Bool {
-            e.user.kind == .pedestrian || (e.user.kind == .cyclist && e.user.speedMph <= floorMph - margin)
+            e.user.kind == .pedestrian || e.user.speedMph <= floorMph - margin
         }
         self.vehicles = entries.filter(mustDetect).count
         self.readings = readings.count

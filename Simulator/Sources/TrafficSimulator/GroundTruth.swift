@@ -9,7 +9,8 @@ public struct GroundTruth: Sendable, Hashable {
         public var user: RoadUser
         /// Monotonic time (the edges' clock) at which it was level with the sensor, ns.
         public var passMonotonicNs: UInt64
-        /// Monotonic span during which its return exceeded the comparator's hysteresis; nil if never.
+        /// Monotonic span during which its return was at least half the comparator's hysteresis
+        /// (`Visibility.threshold`: with noise, enough to toggle it); nil if never.
         public var visibleFromNs: UInt64?
         public var visibleToNs: UInt64?
         /// Largest return amplitude relative to the hysteresis.

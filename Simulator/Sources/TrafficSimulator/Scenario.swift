@@ -41,7 +41,7 @@ public struct Scenario: Sendable, Hashable, Codable {
         public var flicker: Double
         /// Amplitude of wheel-top returns relative to the body's.
         public var wheelTops: Double
-        /// Brief fades of a vehicle's return (occlusion, multipath nulls), per minute of visibility.
+        /// Brief fades of a vehicle's return (occlusion, multipath nulls), per minute it is simulated.
         public var dropoutsPerMinute: Double
         /// Detector spacing for the time-of-flight kind, m.
         public var spacingMetres: Double?
