@@ -37,6 +37,7 @@ struct AccuracyBenchmark {
             let score = DetectionScore(readings: readings, truth: simulation.groundTruth, floorMph: detector.floor.mph)
             print(
                 "\(name): edges=\(edges.count) simulated_s=\(String(format: "%.1f", simulated)) bias_mph=\(String(format: "%+.2f", score.meanSignedErrorMph)) "
+                    + "resolvable=\(score.resolvable) resolvable_detected_pct=\(String(format: "%.2f", score.resolvableDetectedPercent)) "
                     + score.description.replacingOccurrences(of: "accuracy: ", with: ""))
             if verbose {
                 for w in score.worst.prefix(5) { print("   worst: id=\(w.id) truth=\(String(format: "%.2f", w.truth)) reading=\(String(format: "%.2f", w.reading))") }
@@ -45,6 +46,7 @@ struct AccuracyBenchmark {
             }
             total.merge(score)
         }
+        print("all: resolvable=\(total.resolvable) resolvable_detected_pct=\(String(format: "%.2f", total.resolvableDetectedPercent)) (dominant return for at least \(DetectionScore.resolvableSeconds) s)")
         print(total.description)
     }
 }

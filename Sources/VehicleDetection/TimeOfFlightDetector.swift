@@ -92,17 +92,29 @@ public struct TimeOfFlightDetector: Sendable {
         var crossings: [Crossing] = []
         let limit = Int64(maximumGapNs)
         while !freeA.isEmpty, !freeB.isEmpty {
-            var best: (support: Int, spread: Int64, pairs: [(Int, Int)])?
+            var best: (support: Int, spread: Int64, delay: Int64, pairs: [(Int, Int)])?
+            var tiedWithOtherDelay = false
             for x in freeA {
                 for y in freeB where y != x && abs(y - x) <= limit {
-                    let pairs = pairsSharing(delay: y - x, freeA, freeB)
-                    let spread = pairs.reduce(Int64(0)) { $0 + abs((freeB[$1.1] - freeA[$1.0]) - (y - x)) }
+                    let delay = y - x
+                    let pairs = pairsSharing(delay: delay, freeA, freeB)
+                    let spread = pairs.reduce(Int64(0)) { $0 + abs((freeB[$1.1] - freeA[$1.0]) - delay) }
+                    if let current = best, pairs.count == current.support, spread == current.spread,
+                        abs(delay - current.delay) > max(abs(current.delay) / 25, 200_000)
+                    {
+                        tiedWithOtherDelay = true
+                    }
                     if best == nil || pairs.count > best!.support || (pairs.count == best!.support && spread < best!.spread) {
-                        best = (pairs.count, spread, pairs)
+                        best = (pairs.count, spread, delay, pairs)
+                        tiedWithOtherDelay = false
                     }
                 }
             }
             guard let chosen = best, chosen.support > 0 else { break }
+            // One pair against another equally good at a different delay (a lost
+            // trigger leaves a stray edge either side): the edges cannot decide,
+            // so they stay unpaired rather than give a wrong speed.
+            if chosen.support == 1, tiedWithOtherDelay { break }
             crossings += chosen.pairs.map { Crossing(a: UInt64(freeA[$0.0]), b: UInt64(freeB[$0.1])) }
             let usedA = Set(chosen.pairs.map(\.0)), usedB = Set(chosen.pairs.map(\.1))
             freeA = freeA.enumerated().filter { !usedA.contains($0.offset) }.map(\.element)

@@ -14,6 +14,11 @@ public import SpeedDomain
 public struct DetectionScore: Sendable, Hashable, CustomStringConvertible {
     public var vehicles = 0
     public var detected = 0
+    /// Vehicles that were the dominant return for at least `resolvableSeconds`
+    /// (so a single comparator could have followed them), and how many of those were detected.
+    public var resolvable = 0
+    public var resolvableDetected = 0
+    public static let resolvableSeconds = 0.5
     public var readings = 0
     public var falseDetections = 0
     /// Absolute speed errors of detected vehicles, mph, sorted ascending.
@@ -46,6 +51,7 @@ public struct DetectionScore: Sendable, Hashable, CustomStringConvertible {
             e.user.kind == .pedestrian || e.user.speedMph <= floorMph - margin
         }
         self.vehicles = entries.filter(mustDetect).count
+        self.resolvable = entries.filter { mustDetect($0) && $0.dominantSeconds >= Self.resolvableSeconds }.count
         self.readings = readings.count
 
         // Candidate pairs by timing: an approaching road user's tone ends as it
@@ -80,6 +86,7 @@ public struct DetectionScore: Sendable, Hashable, CustomStringConvertible {
                 falseReadings.append((seconds(readings[pair.reading].monotonicNs - readings[pair.reading].durationNs), seconds(readings[pair.reading].monotonicNs), readings[pair.reading].speed.mph, "\(entry.user.kind.rawValue) \(entry.user.id)"))
             } else if mustDetect(entry) {
                 detected += 1
+                if entry.dominantSeconds >= Self.resolvableSeconds { resolvableDetected += 1 }
                 let error = readings[pair.reading].speed.mph - entry.user.speedMph
                 signedErrorsMph.append(error)
                 absoluteErrorsMph.append(abs(error))
@@ -104,6 +111,8 @@ public struct DetectionScore: Sendable, Hashable, CustomStringConvertible {
     public mutating func merge(_ other: DetectionScore) {
         vehicles += other.vehicles
         detected += other.detected
+        resolvable += other.resolvable
+        resolvableDetected += other.resolvableDetected
         readings += other.readings
         falseDetections += other.falseDetections
         absoluteErrorsMph = (absoluteErrorsMph + other.absoluteErrorsMph).sorted()
@@ -111,6 +120,8 @@ public struct DetectionScore: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var detectedPercent: Double { vehicles == 0 ? 100 : 100 * Double(detected) / Double(vehicles) }
+    /// Detected among the vehicles a single comparator could have resolved.
+    public var resolvableDetectedPercent: Double { resolvable == 0 ? 100 : 100 * Double(resolvableDetected) / Double(resolvable) }
     public var falsePercent: Double { readings == 0 ? 0 : 100 * Double(falseDetections) / Double(readings) }
     /// 95th percentile of absolute error (type 7).
     public var p95AbsoluteErrorMph: Double {
