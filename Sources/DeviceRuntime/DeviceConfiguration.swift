@@ -111,11 +111,9 @@ public struct DeviceConfiguration: Sendable, Hashable, Codable {
 
     /// The sensor kind the configuration describes.
     public var sensorKind: SensorKind {
-        switch sensor.kind {
-        case "doppler-iq": return .dopplerQuadrature(carrierHz: sensor.carrierHz ?? Doppler.hb100CarrierHz)
-        case "time-of-flight": return .timeOfFlight(spacingMetres: sensor.spacingMetres ?? 0)
-        default: return .doppler(carrierHz: sensor.carrierHz ?? Doppler.hb100CarrierHz)
-        }
+        // `validated(file:)` has checked the name and the parameter it needs.
+        SensorKind.named(sensor.kind, carrierHz: sensor.carrierHz ?? Doppler.hb100CarrierHz, spacingMetres: sensor.spacingMetres ?? 0)
+            ?? .doppler(carrierHz: sensor.carrierHz ?? Doppler.hb100CarrierHz)
     }
 
     /// Refuses settings the device cannot work with, naming the field.

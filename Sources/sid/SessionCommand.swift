@@ -30,17 +30,16 @@ struct SessionCommand: ParsableCommand {
             let configuration = try storeOptions.loadConfiguration()
             let store = try storeOptions.openStore(configuration)
             let kind: SensorKind
-            let carrier = carrierHz ?? configuration?.sensor.carrierHz ?? Doppler.hb100CarrierHz
-            switch sensor ?? configuration?.sensor.kind ?? "doppler" {
-            case "doppler-iq": kind = .dopplerQuadrature(carrierHz: carrier)
-            case "time-of-flight":
-                guard let metres = spacing ?? configuration?.sensor.spacingMetres else {
-                    throw ValidationError("time of flight needs --spacing (metres between the detectors) or [sensor] spacing-m")
-                }
-                kind = .timeOfFlight(spacingMetres: metres)
-            case "doppler": kind = .doppler(carrierHz: carrier)
-            case let other: throw ValidationError("unknown sensor kind '\(other)' (doppler, doppler-iq or time-of-flight)")
+            let name = sensor ?? configuration?.sensor.kind ?? "doppler"
+            let metres = spacing ?? configuration?.sensor.spacingMetres
+            if name == "time-of-flight", metres == nil {
+                throw ValidationError("time of flight needs --spacing (metres between the detectors) or [sensor] spacing-m")
             }
+            let carrier = carrierHz ?? configuration?.sensor.carrierHz ?? Doppler.hb100CarrierHz
+            guard let named = SensorKind.named(name, carrierHz: carrier, spacingMetres: metres ?? 0) else {
+                throw ValidationError("unknown sensor kind '\(name)' (\(SensorKind.names.joined(separator: ", ")))")
+            }
+            kind = named
             guard let siteID = site ?? configuration?.site.id else { throw ValidationError("give --site or a configuration with [site] id") }
             let speedLimit = try speedLimit(limit, unit: unit, fallback: configuration?.site.speedLimit ?? SpeedLimit(30))
             let mapping = SessionClock.now(source: clock)
