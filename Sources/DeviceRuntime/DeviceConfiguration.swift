@@ -57,6 +57,15 @@ public struct DeviceConfiguration: Sendable, Hashable, Codable {
             self.unit = unit
         }
 
+        enum CodingKeys: String, CodingKey { case id, limit, unit }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            id = try container.decode(String.self, forKey: .id)
+            limit = try container.decode(Int.self, forKey: .limit)
+            unit = try container.decodeIfPresent(String.self, forKey: .unit) ?? "mph"
+        }
+
         public var speedLimit: SpeedLimit { SpeedLimit(limit, SpeedUnit(rawValue: unit) ?? .mph) }
     }
 
@@ -77,6 +86,17 @@ public struct DeviceConfiguration: Sendable, Hashable, Codable {
             self.carrierHz = carrierHz
             self.spacingMetres = spacingMetres
         }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        deviceID = try container.decode(String.self, forKey: .deviceID)
+        store = try container.decode(String.self, forKey: .store)
+        site = try container.decode(SiteSettings.self, forKey: .site)
+        sensor = try container.decode(SensorSettings.self, forKey: .sensor)
+        // Every detector setting has a default, so the table may be left out.
+        detector = try container.decodeIfPresent(DetectorSettings.self, forKey: .detector) ?? DetectorSettings()
+        gpio = try container.decodeIfPresent(GPIOSettings.self, forKey: .gpio)
     }
 
     public init(deviceID: String, store: String, site: SiteSettings, sensor: SensorSettings, detector: DetectorSettings) {
@@ -100,11 +120,9 @@ public struct DeviceConfiguration: Sendable, Hashable, Codable {
 
     /// The sensor kind the configuration describes.
     public var sensorKind: SensorKind {
-        switch sensor.kind {
-        case "doppler-iq": return .dopplerQuadrature(carrierHz: sensor.carrierHz ?? Doppler.hb100CarrierHz)
-        case "time-of-flight": return .timeOfFlight(spacingMetres: sensor.spacingMetres ?? 0)
-        default: return .doppler(carrierHz: sensor.carrierHz ?? Doppler.hb100CarrierHz)
-        }
+        // `validated(file:)` has checked the name and the parameter it needs.
+        SensorKind.named(sensor.kind, carrierHz: sensor.carrierHz ?? Doppler.hb100CarrierHz, spacingMetres: sensor.spacingMetres ?? 0)
+            ?? .doppler(carrierHz: sensor.carrierHz ?? Doppler.hb100CarrierHz)
     }
 
     /// Refuses settings the device cannot work with, naming the field.

@@ -10,7 +10,9 @@ import Synchronization
 /// start-up, not a failure later in the stream. `batches()` hands that request
 /// to a reader thread that blocks in `poll(2)` on the lines' event file
 /// descriptors and on an eventfd that cancelling the stream writes to, so
-/// stopping is immediate and nothing spins. See docs/gpio-backend.md.
+/// stopping is immediate and nothing spins. After 200 ms without edges it
+/// yields an empty batch whose `observedUntilNs` vouches for the quiet time.
+/// See docs/gpio-backend.md.
 public struct GPIOEdgeSource: EdgeSource {
     public let settings: GPIOSettings
     public let sensor: SensorDescription

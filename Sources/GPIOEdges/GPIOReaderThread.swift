@@ -7,7 +7,15 @@ import Synchronization
 /// The dedicated thread that blocks in `poll(2)` on a request's event file
 /// descriptors, reads what is ready, and yields one `EdgeBatch` per wake-up.
 /// A wake-up eventfd, written when the stream terminates, ends it.
+///
+/// When the line stays quiet for `quietTickMs`, the wait times out and the
+/// thread yields an empty batch whose `observedUntilNs` vouches that no edge
+/// happened before "now − `vouchMarginNs`", so the detector can close a pass
+/// without waiting for the next vehicle. The margin covers an edge whose
+/// interrupt was timestamped but not yet queued when the clock was read.
 enum GPIOReaderThread {
+    static let quietTickMs: Int32 = 200
+    static let vouchMarginNs: UInt64 = 20_000_000
     typealias Continuation = AsyncThrowingStream<EdgeBatch, any Error>.Continuation
 
     /// Starts the thread; it owns `request` from here on.
@@ -51,13 +59,23 @@ enum GPIOReaderThread {
         /// Events lost before the next batch: kernel drops seen by sequence
         /// numbers, plus edges of batches the stream's buffer refused.
         var pendingDropped: UInt64 = 0
+        var lastEdgeNs: UInt64 = 0
         do throws(GPIOError) {
             while true {
-                let ready = poll(&fds, nfds_t(fds.count), -1)
+                let ready = poll(&fds, nfds_t(fds.count), quietTickMs)
                 if ready < 0 {
                     if Glibc.errno == EINTR { continue }
                     throw GPIOError(.readFailed, chip: request.settings.chip.devicePath, call: "poll",
                                     errno: Glibc.errno, detail: "waiting for edge events failed")
+                }
+                if ready == 0 {
+                    var now = timespec()
+                    clock_gettime(CLOCK_MONOTONIC, &now)
+                    let nowNs = UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+                    guard nowNs > vouchMarginNs, nowNs - vouchMarginNs > lastEdgeNs else { continue }
+                    let quiet = EdgeBatch(edges: [], droppedBefore: pendingDropped, observedUntilNs: nowNs - vouchMarginNs)
+                    if case .enqueued = continuation.yield(quiet) { pendingDropped = 0 }
+                    continue
                 }
                 if fds[lineCount].revents != 0 { return }
                 edges.removeAll(keepingCapacity: true)
@@ -66,6 +84,7 @@ enum GPIOReaderThread {
                 }
                 if lineCount > 1 { edges.sort { $0.timestampNs < $1.timestampNs } }
                 if edges.isEmpty && pendingDropped == 0 { continue }
+                if let last = edges.last { lastEdgeNs = max(lastEdgeNs, last.timestampNs) }
                 switch continuation.yield(EdgeBatch(edges: edges, droppedBefore: pendingDropped)) {
                 case .enqueued:
                     pendingDropped = 0

@@ -144,7 +144,7 @@ public struct GPIOSettings: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case chip, lines, line, bias, consumer
+        case chip, lines, bias, consumer
         case activeLow = "active-low"
         case eventBufferSize = "event-buffer-size"
     }
@@ -152,15 +152,7 @@ public struct GPIOSettings: Sendable, Hashable, Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         chip = try container.decode(Chip.self, forKey: .chip)
-        if let lines = try container.decodeIfPresent([Line].self, forKey: .lines) {
-            self.lines = lines
-        } else if let line = try container.decodeIfPresent(Line.self, forKey: .line) {
-            self.lines = [line]
-        } else {
-            throw DecodingError.keyNotFound(
-                CodingKeys.lines,
-                .init(codingPath: container.codingPath, debugDescription: "[gpio] needs `lines` (or `line`)"))
-        }
+        lines = try container.decode([Line].self, forKey: .lines)
         bias = try container.decodeIfPresent(Bias.self, forKey: .bias) ?? .asIs
         activeLow = try container.decodeIfPresent(Bool.self, forKey: .activeLow) ?? false
         consumer = try container.decodeIfPresent(String.self, forKey: .consumer) ?? "sid"

@@ -36,23 +36,28 @@ struct Capture: AsyncParsableCommand {
         }
         let comment = "captured by sid capture --backend \(backend.rawValue)"
         let (output, seconds) = (self.output, self.seconds)
-        // A live source never ends by itself: a signal cancels the loop and
-        // the edges read so far are still written out and renamed into place.
+        // A live source never ends by itself: a signal cancels the loop and the
+        // edges read so far are still written out and renamed into place. A
+        // failure abandons the file, so no half capture is left under its name.
         let edgeCount = try await SignalHandling.runCancellingOnSignal { [source] in
             let writer = try CaptureWriter(path: output, sensor: source.sensor, comments: [comment])
-            try await Self.record(source, into: writer, seconds: seconds)
-            try writer.finish()
+            do {
+                try await Self.record(source, into: writer, seconds: seconds)
+            } catch {
+                writer.abandon()
+                throw error
+            }
             return writer.edgeCount
         }
         print("wrote \(edgeCount) edges to \(output)")
         if let truth, let simulated = source as? SimulatedEdgeSource {
             try simulated.groundTruth.csv().write(toFile: truth, atomically: true, encoding: .utf8)
-            print("wrote the ground truth to \(truth)")
+            print("wrote the ground truth to \(truth)\(seconds > 0 ? " (the whole scenario, including road users after the cut)" : "")")
         }
     }
 
     /// Appends the source's edges to the writer until it ends, `seconds` of edges
-    /// have been written, or the task is cancelled; returns the edge count.
+    /// have been written, or the task is cancelled, then finishes the file.
     private static func record(_ source: any EdgeSource, into writer: CaptureWriter, seconds: Double) async throws {
         var firstNs: UInt64?
         capture: for try await batch in source.batches() {
@@ -69,5 +74,6 @@ struct Capture: AsyncParsableCommand {
             }
             try writer.append(edges)
         }
+        try writer.finish()
     }
 }

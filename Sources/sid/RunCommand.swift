@@ -22,6 +22,9 @@ enum BackendName: String, ExpressibleByArgument, CaseIterable {
         }
         return .gpio(gpio, kind: configuration.sensorKind)
     }
+
+    /// Whether edges come from this machine's pins, timed by its own monotonic clock.
+    var isLive: Bool { self == .gpio }
 }
 
 struct Run: AsyncParsableCommand {
@@ -67,7 +70,7 @@ struct Run: AsyncParsableCommand {
         logger.logLevel = verbose ? .debug : .warning
         let source = try makeSource(configuration)
         let store = try storeOptions.openStore(configuration)
-        let limit = resolvedLimit(configuration)
+        let limit = try resolvedLimit(configuration)
         var settings = configuration?.detector ?? DetectorSettings()
         if let simulated = source as? SimulatedEdgeSource, configuration == nil {
             settings.mountingAngleDegrees = simulated.scenario.sensor.mountingAngleDegrees
@@ -82,7 +85,10 @@ struct Run: AsyncParsableCommand {
             measuring.onReadings = { readings in Self.printLive(readings, unit: unitLabel) }
         }
         let finalMeasuring = measuring
-        let outcome = try await SignalHandling.runCancellingOnSignal { try await finalMeasuring.run(openSession: isNew) }
+        let outcome = try await SignalHandling.runCancellingOnSignal {
+            // A session started with 'sid session start' stays open until 'sid session stop'.
+            try await finalMeasuring.run(openSession: isNew, closeWhenDone: isNew)
+        }
 
         print(SummaryText.render(outcome.summary, session: try store.session(id: outcome.sessionID)))
         print("  edges           \(outcome.edges) read, \(outcome.writer.committedBatches) batched commits")
@@ -106,16 +112,19 @@ struct Run: AsyncParsableCommand {
         }
     }
 
-    private func resolvedLimit(_ configuration: DeviceConfiguration?) -> SpeedLimit {
-        let unit = unit.flatMap(SpeedUnit.init(rawValue:)) ?? configuration?.site.speedLimit.unit ?? .mph
-        if let limit { return SpeedLimit(limit, unit) }
-        if let configured = configuration?.site.speedLimit { return configured }
-        if backend == .simulator, let scenario = try? Scenario.resolve(input ?? scenario) { return scenario.limit }
-        return SpeedLimit(30, unit)
+    private func resolvedLimit(_ configuration: DeviceConfiguration?) throws -> SpeedLimit {
+        var fallback = configuration?.site.speedLimit ?? SpeedLimit(30)
+        if configuration == nil, backend == .simulator, let scenario = try? Scenario.resolve(input ?? scenario) { fallback = scenario.limit }
+        return try speedLimit(limit, unit: unit, fallback: fallback)
     }
 
     /// The session to record into: an existing open one, or a new one anchored now.
     private func resolveSession(store: DeviceStore, configuration: DeviceConfiguration?, source: any EdgeSource) throws -> (Session, Bool) {
+        if let id = session, !backend.isLive {
+            // A started session's clock is anchored to this machine's monotonic clock,
+            // which only a live backend shares; a simulation or a replay has its own.
+            throw ValidationError("--session \(id): only a live sensor run records into a session started with 'sid session start'; simulator and replay runs make their own session")
+        }
         if let id = session {
             guard let stored = try store.session(id: id) else { throw ValidationError("no session '\(id)' in the store") }
             guard stored.session.isOpen else { throw ValidationError("session '\(id)' is already closed") }

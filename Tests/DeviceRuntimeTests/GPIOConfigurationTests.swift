@@ -55,6 +55,16 @@ struct GPIOConfigurationTests {
         }
     }
 
+    @Test("a misspelled [gpio] setting is refused, naming it")
+    func misspelled() {
+        do {
+            _ = try DeviceConfiguration.parse(Self.base + "[gpio]\nchip = 0\nlines = [17, 27]\nactivelow = true")
+            Issue.record("accepted gpio.activelow")
+        } catch {
+            #expect(error.field == "gpio.activelow")
+        }
+    }
+
     @Test("the gpio backend on a chip that is not there is a GPIOError naming it")
     func missingChip() {
         let backend = Backend.gpio(

@@ -30,12 +30,12 @@ struct GPIOSettingsTests {
         #expect(settings.eventBufferSize == 2048)
     }
 
-    @Test("defaults: one `line`, bias as-is, active high, consumer sid")
+    @Test("defaults: bias as-is, active high, consumer sid")
     func defaults() throws {
         let settings = try decode("""
             [gpio]
             chip = 0
-            line = 17
+            lines = [17]
             """)
         #expect(settings.chip == .number(0))
         #expect(settings.chip.devicePath == "/dev/gpiochip0")
@@ -53,10 +53,10 @@ struct GPIOSettingsTests {
     }
 
     @Test("an unknown bias, a negative chip or no lines is a decoding error", arguments: [
-        "[gpio]\nchip = 0\nline = 1\nbias = \"sideways\"",
-        "[gpio]\nchip = -1\nline = 1",
+        "[gpio]\nchip = 0\nlines = [1]\nbias = \"sideways\"",
+        "[gpio]\nchip = -1\nlines = [1]",
         "[gpio]\nchip = 0",
-        "[gpio]\nchip = 0\nline = -4",
+        "[gpio]\nchip = 0\nlines = [-4]",
     ])
     func badTables(toml: String) {
         #expect(throws: (any Error).self) { try decode(toml) }

@@ -124,7 +124,7 @@ struct SimulatorTests {
         var simulation = Simulation(scenario: try Scenario.parse(shortScenario(seconds: 60)))
         _ = simulation.allEdges()
         let lines = simulation.groundTruth.csv().split(separator: "\n")
-        #expect(lines.first == "id,kind,direction,speed_mph,pass_ns,lateral_m,in_platoon,visible_from_ns,visible_to_ns,peak_amplitude")
+        #expect(lines.first == "id,kind,direction,speed_mph,pass_ns,lateral_m,in_platoon,visible_from_ns,visible_to_ns,peak_amplitude,dominant_s")
         #expect(lines.count == simulation.users.count + 1)
     }
 }

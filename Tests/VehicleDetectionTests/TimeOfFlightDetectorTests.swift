@@ -45,8 +45,8 @@ struct TimeOfFlightDetectorTests {
 
     @Test("a missed trigger or a spurious one does not corrupt the speed")
     func missedAndSpurious() throws {
-        var edges = vehicle(at: 10, mph: 30, axles: [0, 2.7])
-        edges.remove(at: 2)  // the rear axle's trigger on A is missed
+        var edges = vehicle(at: 10, mph: 30, axles: [0, 3.8, 10.2, 11.5])
+        edges.remove(at: 6)  // the last axle's trigger on A is missed
         var readings = try detect(edges)
         try #require(readings.count == 1)
         #expect(abs(readings[0].speed.mph - 30) < 0.01)
@@ -55,5 +55,13 @@ struct TimeOfFlightDetectorTests {
         readings = try detect(edges)
         try #require(readings.count == 1)
         #expect(abs(readings[0].speed.mph - 25) < 0.01)
+    }
+
+    @Test("a two-axle vehicle that lost a trigger is ambiguous, and is not given a guessed speed")
+    func ambiguousPair() throws {
+        // A0, B0, B1: the car at 30 mph with B1 stray, or at 12.8 mph with B0 stray.
+        var edges = vehicle(at: 10, mph: 30, axles: [0, 2.7])
+        edges.remove(at: 2)
+        #expect(try detect(edges).isEmpty)
     }
 }
