@@ -27,6 +27,16 @@ func checkEdges(options: Options, settings: GPIOSettings) async throws {
             var result = Collected()
             do {
                 for try await batch in stream {
+                    // A quiet batch vouches that no edge happened before its
+                    // time: an edge delivered later but stamped earlier breaks that.
+                    for edge in batch.edges where edge.timestampNs <= result.vouchedUntilNs {
+                        result.vouchViolations += 1
+                        say("HIL-VOUCH-BROKEN edge at \(edge.timestampNs) after quiet vouched to \(result.vouchedUntilNs)")
+                    }
+                    if let until = batch.observedUntilNs {
+                        result.quietBatches += 1
+                        result.vouchedUntilNs = max(result.vouchedUntilNs, until)
+                    }
                     result.edges += batch.edges
                     result.dropped += batch.droppedBefore
                     result.batches += 1
@@ -75,6 +85,8 @@ func checkEdges(options: Options, settings: GPIOSettings) async throws {
     var problems: [String] = []
     if result.edges.count != expected { problems.append("expected \(expected) edges, got \(result.edges.count)") }
     if result.dropped != 0 { problems.append("\(result.dropped) events reported dropped") }
+    if result.quietBatches == 0 { problems.append("no quiet-time batch (observedUntilNs) during the 1 s pauses") }
+    if result.vouchViolations != 0 { problems.append("\(result.vouchViolations) edge(s) stamped before a quiet time already vouched for") }
     if result.edges.contains(where: { $0.channel != 0 }) { problems.append("an edge on a channel other than 0") }
     for (a, b) in zip(result.edges, result.edges.dropFirst()) where b.timestampNs <= a.timestampNs {
         problems.append("timestamps not increasing: \(a.timestampNs) then \(b.timestampNs)")
@@ -86,7 +98,7 @@ func checkEdges(options: Options, settings: GPIOSettings) async throws {
         problems += groupProblems(result.edges, groups: options.groups, gapNs: options.gapMs * 1_000_000)
     }
     problems += await captureProblems(result.edges, sensor: source.sensor)
-    let summary = "edges=\(result.edges.count) expected=\(expected) batches=\(result.batches) dropped=\(result.dropped) chip=\(source.chipName)"
+    let summary = "edges=\(result.edges.count) expected=\(expected) batches=\(result.batches) quiet=\(result.quietBatches) dropped=\(result.dropped) chip=\(source.chipName)"
     if problems.isEmpty {
         say("HIL-RESULT PASS \(summary)")
         exit(0)
@@ -99,6 +111,9 @@ struct Collected: Sendable {
     var edges: [Edge] = []
     var dropped: UInt64 = 0
     var batches = 0
+    var quietBatches = 0
+    var vouchedUntilNs: UInt64 = 0
+    var vouchViolations = 0
     var error: String?
 }
 
