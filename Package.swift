@@ -1,6 +1,35 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+#if os(Linux)
+import Foundation
+#endif
+
+/// The major version of the installed libgpiod, found with pkg-config when the
+/// manifest is evaluated: bookworm ships 1.6 (the v1 API), trixie 2.x. The GPIO
+/// backend compiles the matching code path (`GPIOD_V2` set for 2.x). Set
+/// `SPEEDWATCH_LIBGPIOD_MAJOR` to override; after upgrading libgpiod, run
+/// `swift package purge-cache` or remove `.build` so the manifest is read again.
+let libgpiodMajor: Int = {
+    #if os(Linux)
+    if let forced = ProcessInfo.processInfo.environment["SPEEDWATCH_LIBGPIOD_MAJOR"], let major = Int(forced) {
+        return major
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["pkg-config", "--modversion", "libgpiod"]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return 1 }
+    process.waitUntilExit()
+    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    return Int(text.split(separator: ".").first ?? "") ?? 1
+    #else
+    return 1
+    #endif
+}()
+
 /// Settings every target of ours gets: Swift 6 mode plus the stricter features
 /// the house style asks for.
 let strictSettings: [SwiftSetting] = [
@@ -17,6 +46,8 @@ let package = Package(
         .executable(name: "collector", targets: ["collector"]),
         .executable(name: "collector-bench", targets: ["CollectorBenchmarks"]),
         .library(name: "SessionBundle", targets: ["SessionBundle"]),
+        .executable(name: "gpio-bench", targets: ["GPIOBenchmarks"]),
+        .executable(name: "gpio-hil-probe", targets: ["GPIOHILProbe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -34,6 +65,45 @@ let package = Package(
 
         // Where edges come from: the EdgeSource interface and the replay capture format.
         .target(name: "EdgeSources", dependencies: ["SpeedDomain"]),
+
+        // libgpiod (1.6 or 2.x, found by pkg-config), Linux only.
+        .systemLibrary(
+            name: "CGPIOD",
+            pkgConfig: "libgpiod",
+            providers: [.apt(["libgpiod-dev"])]
+        ),
+
+        // Real pins: the libgpiod edge source, its settings and errors.
+        .target(
+            name: "GPIOEdges",
+            dependencies: [
+                "SpeedDomain", "EdgeSources",
+                .target(name: "CGPIOD", condition: .when(platforms: [.linux])),
+            ],
+            swiftSettings: libgpiodMajor >= 2 ? [.define("GPIOD_V2")] : []
+        ),
+
+        // `sid doctor`'s checks: GPIO chip and lines, clocks, wall time, free disk.
+        .target(
+            name: "DeviceHealth",
+            dependencies: [
+                "GPIOEdges", "SpeedDomain",
+                .target(name: "CGPIOD", condition: .when(platforms: [.linux])),
+            ]
+        ),
+
+        // The program the qemu gpio-sim test boots into: reads a simulated line, checks the edges.
+        .executableTarget(name: "GPIOHILProbe", dependencies: ["GPIOEdges", "DeviceHealth", "EdgeSources", "SpeedDomain"]),
+
+        // Events/s through the libgpiod batch conversion.
+        .executableTarget(
+            name: "GPIOBenchmarks",
+            dependencies: [
+                "GPIOEdges", "EdgeSources", "SpeedDomain",
+                .target(name: "CGPIOD", condition: .when(platforms: [.linux])),
+            ],
+            swiftSettings: libgpiodMajor >= 2 ? [.define("GPIOD_V2")] : []
+        ),
 
         // Signal processing, the hot path: edges in, vehicles out.
         .target(name: "VehicleDetection", dependencies: ["SpeedDomain"]),
@@ -66,7 +136,7 @@ let package = Package(
         .target(
             name: "DeviceRuntime",
             dependencies: [
-                "SpeedDomain", "EdgeSources", "VehicleDetection", "TrafficSimulator", "DeviceStore",
+                "SpeedDomain", "EdgeSources", "VehicleDetection", "TrafficSimulator", "DeviceStore", "GPIOEdges",
                 .product(name: "Logging", package: "swift-log"),
                 "TOMLSupport",
             ]
@@ -78,6 +148,7 @@ let package = Package(
             dependencies: [
                 "DeviceRuntime", "DeviceStore", "EdgeSources", "TrafficSimulator", "SpeedDomain", "VehicleDetection", "TOMLSupport",
                 "SessionBundle",
+                "GPIOEdges", "DeviceHealth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -152,6 +223,16 @@ let package = Package(
 
         .testTarget(name: "SpeedDomainTests", dependencies: ["SpeedDomain", "TOMLSupport"]),
         .testTarget(name: "EdgeSourcesTests", dependencies: ["EdgeSources", "SpeedDomain"]),
+        .testTarget(
+            name: "GPIOEdgesTests",
+            dependencies: [
+                "GPIOEdges", "SpeedDomain",
+                .target(name: "CGPIOD", condition: .when(platforms: [.linux])),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: libgpiodMajor >= 2 ? [.define("GPIOD_V2")] : []
+        ),
+        .testTarget(name: "DeviceHealthTests", dependencies: ["DeviceHealth", "GPIOEdges"]),
         .testTarget(name: "VehicleDetectionTests", dependencies: ["VehicleDetection", "SpeedDomain"]),
         .testTarget(name: "TrafficSimulatorTests", dependencies: ["TrafficSimulator", "VehicleDetection", "SpeedDomain"]),
         .testTarget(
@@ -160,7 +241,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DeviceRuntimeTests",
-            dependencies: ["DeviceRuntime", "DeviceStore", "EdgeSources", "TrafficSimulator", "SpeedDomain"]
+            dependencies: ["DeviceRuntime", "DeviceStore", "EdgeSources", "TrafficSimulator", "SpeedDomain", "VehicleDetection", "TOMLSupport", "GPIOEdges", .product(name: "Logging", package: "swift-log")]
         ),
     ],
     swiftLanguageModes: [.v6]

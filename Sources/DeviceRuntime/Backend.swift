@@ -1,5 +1,6 @@
 import Foundation
 public import EdgeSources
+public import GPIOEdges
 public import SpeedDomain
 import TrafficSimulator
 
@@ -9,15 +10,20 @@ public enum Backend: Sendable {
     case simulator(scenario: String, realTime: Bool)
     /// A recorded capture file.
     case replay(path: String)
+    /// Real pins through libgpiod, as the configuration's `[gpio]` table names them.
+    case gpio(GPIOSettings, kind: SensorKind)
 
     /// Makes the edge source, checking its input first.
-    /// - Throws: `ConfigurationError` for a bad scenario, `CaptureError` for a bad capture, naming the place.
+    /// - Throws: `ConfigurationError` for a bad scenario, `CaptureError` for a bad capture, `GPIOError`
+    ///   for pins that cannot be read (no chip, line busy, permission), naming the place.
     public func makeSource() throws -> any EdgeSource {
         switch self {
         case .simulator(let name, let realTime):
             return SimulatedEdgeSource(scenario: try Scenario.resolve(name), realTime: realTime)
         case .replay(let path):
             return try ReplayEdgeSource(path: path)
+        case .gpio(let settings, let kind):
+            return try GPIOEdgeSource(settings: settings, kind: kind)
         }
     }
 }

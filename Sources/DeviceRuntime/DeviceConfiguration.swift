@@ -1,4 +1,5 @@
 import Foundation
+public import GPIOEdges
 public import SpeedDomain
 import TOMLSupport
 public import VehicleDetection
@@ -22,6 +23,10 @@ public import VehicleDetection
 /// [detector]
 /// mounting-angle-deg = 10
 /// minimum-speed-mph = 10
+///
+/// [gpio]                     # real pins, for `sid run --backend gpio`
+/// chip = "gpiochip0"
+/// lines = ["GPIO17"]
 /// ```
 public struct DeviceConfiguration: Sendable, Hashable, Codable {
     public var deviceID: String
@@ -30,10 +35,13 @@ public struct DeviceConfiguration: Sendable, Hashable, Codable {
     public var site: SiteSettings
     public var sensor: SensorSettings
     public var detector: DetectorSettings
+    /// The pins the sensor is wired to, for the GPIO backend; absent on a
+    /// device that only simulates or replays. See docs/gpio-backend.md.
+    public var gpio: GPIOSettings?
 
     enum CodingKeys: String, CodingKey {
         case deviceID = "device-id"
-        case store, site, sensor, detector
+        case store, site, sensor, detector, gpio
     }
 
     public struct SiteSettings: Sendable, Hashable, Codable {
@@ -47,6 +55,15 @@ public struct DeviceConfiguration: Sendable, Hashable, Codable {
             self.id = id
             self.limit = limit
             self.unit = unit
+        }
+
+        enum CodingKeys: String, CodingKey { case id, limit, unit }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            id = try container.decode(String.self, forKey: .id)
+            limit = try container.decode(Int.self, forKey: .limit)
+            unit = try container.decodeIfPresent(String.self, forKey: .unit) ?? "mph"
         }
 
         public var speedLimit: SpeedLimit { SpeedLimit(limit, SpeedUnit(rawValue: unit) ?? .mph) }
@@ -71,6 +88,17 @@ public struct DeviceConfiguration: Sendable, Hashable, Codable {
         }
     }
 
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        deviceID = try container.decode(String.self, forKey: .deviceID)
+        store = try container.decode(String.self, forKey: .store)
+        site = try container.decode(SiteSettings.self, forKey: .site)
+        sensor = try container.decode(SensorSettings.self, forKey: .sensor)
+        // Every detector setting has a default, so the table may be left out.
+        detector = try container.decodeIfPresent(DetectorSettings.self, forKey: .detector) ?? DetectorSettings()
+        gpio = try container.decodeIfPresent(GPIOSettings.self, forKey: .gpio)
+    }
+
     public init(deviceID: String, store: String, site: SiteSettings, sensor: SensorSettings, detector: DetectorSettings) {
         self.deviceID = deviceID
         self.store = store
@@ -92,11 +120,9 @@ public struct DeviceConfiguration: Sendable, Hashable, Codable {
 
     /// The sensor kind the configuration describes.
     public var sensorKind: SensorKind {
-        switch sensor.kind {
-        case "doppler-iq": return .dopplerQuadrature(carrierHz: sensor.carrierHz ?? Doppler.hb100CarrierHz)
-        case "time-of-flight": return .timeOfFlight(spacingMetres: sensor.spacingMetres ?? 0)
-        default: return .doppler(carrierHz: sensor.carrierHz ?? Doppler.hb100CarrierHz)
-        }
+        // `validated(file:)` has checked the name and the parameter it needs.
+        SensorKind.named(sensor.kind, carrierHz: sensor.carrierHz ?? Doppler.hb100CarrierHz, spacingMetres: sensor.spacingMetres ?? 0)
+            ?? .doppler(carrierHz: sensor.carrierHz ?? Doppler.hb100CarrierHz)
     }
 
     /// Refuses settings the device cannot work with, naming the field.
@@ -116,6 +142,16 @@ public struct DeviceConfiguration: Sendable, Hashable, Codable {
             guard let metres = sensor.spacingMetres, metres > 0.1 else { throw fail("sensor.spacing-m", "must be the detector spacing in metres, more than 0.1") }
         default:
             throw fail("sensor.kind", "must be doppler, doppler-iq or time-of-flight")
+        }
+        if let gpio {
+            do {
+                try gpio.validate()
+            } catch {
+                throw fail("gpio", error.detail)
+            }
+            guard gpio.lines.count == sensorKind.channelCount else {
+                throw fail("gpio.lines", "a \(sensor.kind) sensor reads \(sensorKind.channelCount) line(s); gpio.lines has \(gpio.lines.count)")
+            }
         }
         do {
             _ = try VehicleDetector(sensor: sensorKind, settings: detector)

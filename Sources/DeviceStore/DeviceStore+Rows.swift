@@ -7,6 +7,8 @@ import SpeedDomain
 extension DeviceStore {
     /// The facts a write needs about a session before touching it.
     struct SessionState {
+        /// The integer key readings refer to the session by.
+        var key: Int64
         var clock: ClockMapping
         var startedAtNs: Int64
         var endedAtNs: Int64?
@@ -16,7 +18,7 @@ extension DeviceStore {
         guard let row = try Row.fetchOne(
             db,
             sql: """
-                SELECT monotonic_anchor_ns, wall_anchor_ns, clock_source, started_at_ns, ended_at_ns
+                SELECT monotonic_anchor_ns, wall_anchor_ns, clock_source, started_at_ns, ended_at_ns, key
                 FROM sessions WHERE id = ?
                 """,
             arguments: [id])
@@ -26,6 +28,7 @@ extension DeviceStore {
             throw unreadable(id, "clock source '\(sourceName)'")
         }
         return SessionState(
+            key: try row.decode(atIndex: 5),
             clock: ClockMapping(
                 monotonicAnchorNs: UInt64(bitPattern: try row.decode(Int64.self, atIndex: 0)),
                 wallTimeAtAnchorNs: try row.decode(atIndex: 1),
@@ -35,7 +38,7 @@ extension DeviceStore {
     }
 
     static let storedSessionSelect = """
-        SELECT s.*, (SELECT COUNT(*) FROM readings r WHERE r.session_id = s.id) AS reading_count
+        SELECT s.*, (SELECT COUNT(*) FROM readings r WHERE r.session_key = s.key) AS reading_count
         FROM sessions s
         """
 

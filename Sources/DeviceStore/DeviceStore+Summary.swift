@@ -12,7 +12,7 @@ extension DeviceStore {
                 throw StoreError.unknownSession(path: path, id: id)
             }
             let speeds = try Double.fetchAll(
-                db, sql: "SELECT speed_mps FROM readings WHERE session_id = ?", arguments: [id]
+                db, sql: "SELECT speed_mps FROM readings WHERE session_key = (SELECT key FROM sessions WHERE id = ?)", arguments: [id]
             ).map(Speed.init(metresPerSecond:))
             return SessionSummary(
                 sessionID: id, limit: stored.limit, speeds: speeds,

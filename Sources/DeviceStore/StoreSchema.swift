@@ -15,7 +15,8 @@ enum StoreSchema {
             // are signed); wall times are ns since the Unix epoch.
             try db.execute(sql: """
                 CREATE TABLE sessions (
-                    id TEXT PRIMARY KEY NOT NULL,
+                    key INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
                     site_id TEXT NOT NULL,
                     device_id TEXT NOT NULL,
                     phase TEXT NOT NULL,
@@ -40,11 +41,14 @@ enum StoreSchema {
             try db.execute(sql: "CREATE INDEX sessions_started ON sessions(started_at_ns)")
 
             // One row per vehicle pass, numbered 0, 1, 2... within its session.
-            // WITHOUT ROWID makes (session_id, seq) the table's own b-tree, so an
-            // append touches one b-tree instead of a table plus a unique index.
+            // Rows point at their session by its small integer key rather than
+            // repeating the 36-character id: the key is what every reading's
+            // b-tree entry carries, so it decides bytes written per reading.
+            // WITHOUT ROWID makes (session_key, seq) the table's own b-tree, so
+            // an append touches one b-tree instead of a table plus a unique index.
             try db.execute(sql: """
                 CREATE TABLE readings (
-                    session_id TEXT NOT NULL REFERENCES sessions(id),
+                    session_key INTEGER NOT NULL REFERENCES sessions(key),
                     seq INTEGER NOT NULL CHECK (seq >= 0),
                     monotonic_ns INTEGER NOT NULL,
                     wall_ns INTEGER NOT NULL,
@@ -55,7 +59,7 @@ enum StoreSchema {
                     direction TEXT NOT NULL CHECK (direction IN ('approaching', 'receding', 'unknown')),
                     quality REAL NOT NULL,
                     flags INTEGER NOT NULL,
-                    PRIMARY KEY (session_id, seq)
+                    PRIMARY KEY (session_key, seq)
                 ) WITHOUT ROWID
                 """)
 

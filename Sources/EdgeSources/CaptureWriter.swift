@@ -58,6 +58,12 @@ public final class CaptureWriter {
         }
     }
 
+    /// Gives up on the capture: closes and removes the partial file.
+    public func abandon() {
+        try? handle.close()
+        try? FileManager.default.removeItem(atPath: temporaryPath)
+    }
+
     private func flush() throws(CaptureError) {
         guard !buffer.isEmpty else { return }
         do {

@@ -34,14 +34,10 @@ struct AccuracyBenchmark {
                 }
                 try lines.joined(separator: "\n").write(toFile: "\(dump)/\(name).readings.csv", atomically: true, encoding: .utf8)
             }
-            if let range = ProcessInfo.processInfo.environment["SID_BENCH_EDGES"]?.split(separator: ",").compactMap({ Double($0) }), range.count == 2 {
-                let from = UInt64((range[0] + 5) * 1e9), to = UInt64((range[1] + 5) * 1e9)
-                let text = edges.filter { $0.timestampNs >= from && $0.timestampNs <= to }.map { "\($0.timestampNs) \($0.channel)" }.joined(separator: "\n")
-                try text.write(toFile: "/tmp/dump/\(name).edges.txt", atomically: true, encoding: .utf8)
-            }
             let score = DetectionScore(readings: readings, truth: simulation.groundTruth, floorMph: detector.floor.mph)
             print(
                 "\(name): edges=\(edges.count) simulated_s=\(String(format: "%.1f", simulated)) bias_mph=\(String(format: "%+.2f", score.meanSignedErrorMph)) "
+                    + "resolvable=\(score.resolvable) resolvable_detected_pct=\(String(format: "%.2f", score.resolvableDetectedPercent)) "
                     + score.description.replacingOccurrences(of: "accuracy: ", with: ""))
             if verbose {
                 for w in score.worst.prefix(5) { print("   worst: id=\(w.id) truth=\(String(format: "%.2f", w.truth)) reading=\(String(format: "%.2f", w.reading))") }
@@ -50,6 +46,7 @@ struct AccuracyBenchmark {
             }
             total.merge(score)
         }
+        print("all: resolvable=\(total.resolvable) resolvable_detected_pct=\(String(format: "%.2f", total.resolvableDetectedPercent)) (dominant return for at least \(DetectionScore.resolvableSeconds) s)")
         print(total.description)
     }
 }

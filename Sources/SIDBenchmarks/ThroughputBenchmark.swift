@@ -1,12 +1,25 @@
+import DeviceStore
 import Foundation
 import SpeedDomain
 import TrafficSimulator
 import VehicleDetection
 
-/// Edges per second through the detector on one core, over realistic edges.
+/// Edges per second through the detector on one core, over realistic edges,
+/// and readings per second into the device store in batched transactions.
 struct ThroughputBenchmark {
     func run() throws {
         try detectorThroughput()
+        try storeThroughput()
+    }
+
+    private func storeThroughput() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sid-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for batchSize in [512, 4096] {
+            let rate = try benchmarkAppend(readings: 1_000_000, batchSize: batchSize, path: directory.appendingPathComponent("store-\(batchSize).sqlite").path)
+            print("store: readings=1000000 batch=\(batchSize) readings_per_s=\(Int(rate)) (WAL, synchronous=FULL, one transaction per batch)")
+        }
     }
 
     private func detectorThroughput() throws {

@@ -4,13 +4,18 @@ import TrafficSimulator
 import VehicleDetection
 
 /// `sid-bench`: accuracy against the simulator's ground truth, then throughput.
-/// Run in release: `swift run -c release sid-bench [accuracy|throughput|all] [scenario…]`.
+/// Run in release: `swift run -c release sid-bench [accuracy|throughput|all|sweep] [scenario…]`.
+/// `sweep` varies one Doppler detector setting at a time over the Doppler
+/// scenarios, for whoever tunes the detector next. `SID_BENCH_DUMP=DIR` makes
+/// `accuracy` write each scenario's readings and ground truth as CSV into DIR.
 let arguments = Array(CommandLine.arguments.dropFirst())
 let mode = arguments.first ?? "all"
 let scenarioNames = Array(arguments.dropFirst())
 
 do {
     switch mode {
+    case "sweep":
+        try Sweep().run()
     case "accuracy":
         try AccuracyBenchmark(scenarioNames: scenarioNames, verbose: true).run()
     case "throughput":
@@ -19,7 +24,7 @@ do {
         try ThroughputBenchmark().run()
         try AccuracyBenchmark(scenarioNames: scenarioNames, verbose: false).run()
     default:
-        print("usage: sid-bench [accuracy|throughput|all] [scenario…]")
+        print("usage: sid-bench [accuracy|throughput|all|sweep] [scenario…]")
         exit(2)
     }
 } catch {

@@ -24,10 +24,15 @@ public struct EdgeBatch: Sendable, Hashable {
     /// overflow seen through sequence numbers, a full queue). Zero when none
     /// were lost or the backend cannot tell.
     public var droppedBefore: UInt64
+    /// The source vouches that no further edge happened up to this monotonic
+    /// time, ns (a live reader's wait ended with nothing new). Lets a quiet
+    /// pass be reported without waiting for the next edge; nil when unknown.
+    public var observedUntilNs: UInt64?
 
-    public init(edges: [Edge], droppedBefore: UInt64 = 0) {
+    public init(edges: [Edge], droppedBefore: UInt64 = 0, observedUntilNs: UInt64? = nil) {
         self.edges = edges
         self.droppedBefore = droppedBefore
+        self.observedUntilNs = observedUntilNs
     }
 }
 

@@ -9,6 +9,20 @@ public enum SensorKind: Sendable, Hashable, Codable {
     /// Two detectors (beams, tubes, loops) a known distance apart along the road.
     case timeOfFlight(spacingMetres: Double)
 
+    /// The kind called `name` in capture files and configuration (`doppler`,
+    /// `doppler-iq`, `time-of-flight`), with its parameter; nil for an unknown name.
+    public static func named(_ name: String, carrierHz: Double, spacingMetres: Double) -> SensorKind? {
+        switch name {
+        case "doppler": return .doppler(carrierHz: carrierHz)
+        case "doppler-iq": return .dopplerQuadrature(carrierHz: carrierHz)
+        case "time-of-flight": return .timeOfFlight(spacingMetres: spacingMetres)
+        default: return nil
+        }
+    }
+
+    /// The names `named(_:carrierHz:spacingMetres:)` knows.
+    public static let names = ["doppler", "doppler-iq", "time-of-flight"]
+
     /// The name used in capture files and configuration.
     public var name: String {
         switch self {

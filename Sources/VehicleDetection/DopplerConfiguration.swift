@@ -67,10 +67,10 @@ public struct DopplerConfiguration: Sendable, Hashable, Codable {
         maximumSpeed: Speed = .mph(150),
         windowPeriods: Int = 8,
         lockCoefficientOfVariation: Double = 0.12,
-        continuityTolerance: Double = 0.08,
+        continuityTolerance: Double = 0.06,
         sagEndFraction: Double = 0.12,
         riseStartFraction: Double = 0.06,
-        sagTailNs: UInt64 = 600_000_000,
+        sagTailNs: UInt64 = 300_000_000,
         plateauTolerance: Double = 0.03,
         splitAfterWindows: Int = 6,
         holdNs: UInt64 = 250_000_000,
@@ -111,7 +111,7 @@ public struct DopplerConfiguration: Sendable, Hashable, Codable {
         }
         guard carrierHz.isFinite, carrierHz > 1e9 else { throw fail("carrier-hz", "must be a radar carrier in Hz, such as 10525000000") }
         guard (0..<80).contains(mountingAngleDegrees) else { throw fail("mounting-angle-deg", "must be at least 0 and under 80 degrees") }
-        guard minimumSpeed.metresPerSecond > 0, maximumSpeed > minimumSpeed else { throw fail("minimum-speed", "must be positive and below the maximum") }
+        guard minimumSpeed.metresPerSecond > 0, maximumSpeed > minimumSpeed else { throw fail("minimum-speed-mph", "must be positive and below maximum-speed-mph") }
         guard windowPeriods >= 4, windowPeriods <= 64 else { throw fail("window-periods", "must be 4 to 64") }
         guard lockCoefficientOfVariation > 0, lockCoefficientOfVariation < 0.5 else { throw fail("lock-cv", "must be between 0 and 0.5") }
         guard continuityTolerance > 0, continuityTolerance < 0.5 else { throw fail("continuity-tolerance", "must be between 0 and 0.5") }

@@ -20,6 +20,9 @@ public struct DopplerDetector: Sendable {
     private var periods: [UInt32]
     private var periodCount = 0
     private var windowStartNs: UInt64 = 0
+    /// Q-phase votes collected during the window under construction.
+    private var windowLagVotes: Int32 = 0
+    private var windowLeadVotes: Int32 = 0
     private var lastEdgeNs: UInt64?
     private var lastPeriodNs: UInt64 = 0
 
@@ -125,10 +128,16 @@ public struct DopplerDetector: Sendable {
 
     private mutating func evaluateWindow(endNs: UInt64, into readings: inout [Reading]) {
         expirePass(at: endNs, into: &readings)
-        guard let tone = ToneWindow.measure(periods: &periods, startNs: windowStartNs, endNs: endNs),
+        defer {
+            windowLagVotes = 0
+            windowLeadVotes = 0
+        }
+        guard var tone = ToneWindow.measure(periods: &periods, startNs: windowStartNs, endNs: endNs),
             tone.coefficientOfVariation <= configuration.lockCoefficientOfVariation,
             tone.meanPeriodNs >= Double(shortestPeriodNs)
         else { return }
+        tone.lagVotes = windowLagVotes
+        tone.leadVotes = windowLeadVotes
         track(tone, into: &readings)
     }
 
@@ -207,12 +216,12 @@ public struct DopplerDetector: Sendable {
 
     @inline(__always)
     private mutating func handleQuadratureEdge(_ t: UInt64) {
-        guard pass != nil, let lastI = lastEdgeNs, lastPeriodNs > 0, t >= lastI else { return }
+        guard let lastI = lastEdgeNs, lastPeriodNs > 0, t >= lastI else { return }
         let phase = Double(t - lastI) / Double(lastPeriodNs)
         if phase > 0.05, phase < 0.45 {
-            pass?.quadratureLagVotes += 1
+            windowLagVotes += 1
         } else if phase > 0.55, phase < 0.95 {
-            pass?.quadratureLeadVotes += 1
+            windowLeadVotes += 1
         }
     }
 }

@@ -56,6 +56,7 @@ struct PassConsolidator: Sendable {
     private func disagreement(_ earlier: PassTrack, _ later: PassTrack) -> Double? {
         guard later.startNs <= earlier.lastConsistentEndNs &+ configuration.mergeGapNs else { return nil }
         guard !later.startsWithRise(riseFraction: configuration.riseStartFraction) else { return nil }
+        guard !earlier.opposesDirection(later.phaseSign) else { return nil }
         let plateaus = abs(later.plateauHz / earlier.plateauHz - 1) / configuration.joinTolerance
         let continuity = abs(later.openingHz / earlier.recentFrequencyHz - 1) / configuration.continuityTolerance
         let best = min(plateaus, continuity)

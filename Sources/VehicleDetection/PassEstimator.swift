@@ -5,14 +5,18 @@ import SpeedDomain
 ///
 /// The reported speed is taken from the pass's upper plateau: the cosine
 /// effect only ever lowers a reading (most as the vehicle nears the sensor),
-/// while wheel tops raise single windows, so a high quantile of the window
-/// speeds (not the maximum) is the steadiest estimate of the true speed along
-/// the beam. It is then divided by the cosine of the mounting angle.
+/// while wheel tops raise single windows. A high quantile of the window
+/// speeds marks where the plateau is; but a high quantile of noisy windows is
+/// itself biased upwards, so the speed reported is the median of the windows
+/// within `plateauBand` below that mark and above it — the plateau without
+/// the sag. It is then divided by the cosine of the mounting angle.
 struct PassEstimator {
     let configuration: DopplerConfiguration
 
-    /// The quantile of window speeds reported (see the type's documentation).
+    /// The quantile of window speeds that marks the plateau (see the type's documentation).
     static let plateauQuantile = 0.8
+    /// How far below the mark a window still belongs to the plateau.
+    static let plateauBand = 0.05
 
     func reading(for pass: PassTrack, edgesDropped: Bool) -> Reading? {
         let windows = pass.windows
@@ -28,7 +32,9 @@ struct PassEstimator {
 
         let frequencies = windows.map(\.frequencyHz)
         let sorted = frequencies.sorted()
-        let plateauHz = Self.quantile(sorted, Self.plateauQuantile)
+        let markHz = Self.quantile(sorted, Self.plateauQuantile)
+        let plateau = sorted.drop { $0 < markHz * (1 - Self.plateauBand) }
+        let plateauHz = Self.quantile(Array(plateau), 0.5)
         let reported = speed(hz: plateauHz)
         guard reported >= configuration.minimumSpeed, reported <= configuration.maximumSpeed else { return nil }
         let onPlateau = frequencies.reduce(0) { $0 + (abs($1 / plateauHz - 1) <= configuration.plateauTolerance ? 1 : 0) }

@@ -3,9 +3,10 @@ public import SpeedDomain
 /// Speeds from two detectors a known distance apart (tubes, beams, loops).
 ///
 /// Edges are gathered into clusters separated by quiet gaps. Within a
-/// cluster the i-th edge on detector A belongs with the i-th on detector B;
-/// when a trigger was missed or a spurious one added, the alignment that
-/// drops the fewest edges and gives the steadiest crossing times is used.
+/// cluster, A and B edges are paired by the delay between the detectors that
+/// most pairs share (one vehicle's axles all share it), repeatedly, so
+/// vehicles crossing both ways at once, missed triggers and spurious ones do
+/// not produce wrong pairs.
 /// Each A–B pair is one axle (or one vehicle, for beams): its speed is the
 /// spacing over the time between the two edges, its direction which detector
 /// fired first. Consecutive axles close enough to belong to one vehicle are
@@ -22,7 +23,7 @@ public struct TimeOfFlightDetector: Sendable {
 
         public init(
             spacingMetres: Double, minimumSpeed: Speed = .mph(10), maximumSpeed: Speed = .mph(150),
-            maximumAxleSpacingMetres: Double = 9, clusterGapNs: UInt64 = 1_500_000_000
+            maximumAxleSpacingMetres: Double = 7, clusterGapNs: UInt64 = 1_500_000_000
         ) {
             self.spacingMetres = spacingMetres
             self.minimumSpeed = minimumSpeed
@@ -60,8 +61,12 @@ public struct TimeOfFlightDetector: Sendable {
         defer { cluster.removeAll(keepingCapacity: true) }
         let a = cluster.filter { $0.channel == 0 }.map(\.timestampNs)
         let b = cluster.filter { $0.channel != 0 }.map(\.timestampNs)
-        guard let pairs = Self.align(a, b, maximumGapNs: UInt64(configuration.spacingMetres / configuration.minimumSpeed.metresPerSecond * 1e9)) else { return }
-        for axles in groupIntoVehicles(pairs) {
+        // Pairs are allowed down to half the floor so a slow rider's true pair
+        // wins over a wrong faster one; the floor then rejects the reading.
+        let maximumGapNs = UInt64(configuration.spacingMetres / (0.5 * configuration.minimumSpeed.metresPerSecond) * 1e9)
+        guard let pairs = Self.align(a, b, maximumGapNs: maximumGapNs) else { return }
+        let vehicles = groupIntoVehicles(pairs.filter(\.approaching)) + groupIntoVehicles(pairs.filter { !$0.approaching })
+        for axles in vehicles.sorted(by: { $0[0].first < $1[0].first }) {
             if let reading = reading(for: axles) { readings.append(reading) }
         }
     }
@@ -75,43 +80,72 @@ public struct TimeOfFlightDetector: Sendable {
         var approaching: Bool { a <= b }
     }
 
-    /// Pairs the i-th A edge with the i-th B edge, after dropping surplus edges
-    /// from the longer list where that makes the crossing gaps steadiest.
+    /// Pairs A and B edges into crossings. Every axle of one vehicle takes the
+    /// same time from one detector to the other, so the delay (signed: A first
+    /// means approaching) shared by the most pairs is found first, its pairs
+    /// taken in time order, and the search repeated on the edges left. This
+    /// untangles vehicles crossing both ways at once and leaves stray or
+    /// missed triggers unpaired instead of pairing them wrongly.
     static func align(_ a: [UInt64], _ b: [UInt64], maximumGapNs: UInt64) -> [Crossing]? {
-        guard !a.isEmpty, !b.isEmpty else { return nil }
-        func crossings(_ a: [UInt64], _ b: [UInt64]) -> [Crossing] { zip(a, b).map { Crossing(a: $0, b: $1) } }
-        func spread(_ pairs: [Crossing]) -> Double {
-            let gaps = pairs.map { Double($0.gapNs) }
-            let mean = gaps.reduce(0, +) / Double(gaps.count)
-            let directions = Set(pairs.map(\.approaching)).count
-            let tooLong = pairs.contains { $0.gapNs > maximumGapNs }
-            return gaps.reduce(0) { $0 + abs($1 - mean) } / max(mean, 1) + (directions > 1 ? 10 : 0) + (tooLong ? 100 : 0)
-        }
-        var longer = a.count >= b.count ? a : b
-        let shorter = a.count >= b.count ? b : a
-        let aIsLonger = a.count >= b.count
-        // Drop one surplus edge at a time, each time the one whose removal leaves the steadiest pairing.
-        while longer.count > shorter.count {
-            var best: (score: Double, index: Int) = (.infinity, 0)
-            for index in longer.indices {
-                var candidate = longer
-                candidate.remove(at: index)
-                let trial = Array(candidate.prefix(shorter.count))
-                let pairs = aIsLonger ? crossings(trial, shorter) : crossings(shorter, trial)
-                let score = spread(pairs)
-                if score < best.score { best = (score, index) }
+        var freeA = a.map { Int64($0) }
+        var freeB = b.map { Int64($0) }
+        var crossings: [Crossing] = []
+        let limit = Int64(maximumGapNs)
+        while !freeA.isEmpty, !freeB.isEmpty {
+            var best: (support: Int, spread: Int64, delay: Int64, pairs: [(Int, Int)])?
+            var tiedWithOtherDelay = false
+            for x in freeA {
+                for y in freeB where y != x && abs(y - x) <= limit {
+                    let delay = y - x
+                    let pairs = pairsSharing(delay: delay, freeA, freeB)
+                    let spread = pairs.reduce(Int64(0)) { $0 + abs((freeB[$1.1] - freeA[$1.0]) - delay) }
+                    if let current = best, pairs.count == current.support, spread == current.spread,
+                        abs(delay - current.delay) > max(abs(current.delay) / 25, 200_000)
+                    {
+                        tiedWithOtherDelay = true
+                    }
+                    if best == nil || pairs.count > best!.support || (pairs.count == best!.support && spread < best!.spread) {
+                        best = (pairs.count, spread, delay, pairs)
+                        tiedWithOtherDelay = false
+                    }
+                }
             }
-            longer.remove(at: best.index)
+            guard let chosen = best, chosen.support > 0 else { break }
+            // One pair against another equally good at a different delay (a lost
+            // trigger leaves a stray edge either side): the edges cannot decide,
+            // so they stay unpaired rather than give a wrong speed.
+            if chosen.support == 1, tiedWithOtherDelay { break }
+            crossings += chosen.pairs.map { Crossing(a: UInt64(freeA[$0.0]), b: UInt64(freeB[$0.1])) }
+            let usedA = Set(chosen.pairs.map(\.0)), usedB = Set(chosen.pairs.map(\.1))
+            freeA = freeA.enumerated().filter { !usedA.contains($0.offset) }.map(\.element)
+            freeB = freeB.enumerated().filter { !usedB.contains($0.offset) }.map(\.element)
         }
-        let pairs = aIsLonger ? crossings(longer, shorter) : crossings(shorter, longer)
-        return pairs.filter { $0.gapNs <= maximumGapNs && $0.gapNs > 0 }
+        return crossings.isEmpty ? nil : crossings.sorted { $0.first < $1.first }
     }
 
-    /// Splits consecutive same-direction crossings into vehicles by axle spacing.
+    /// Pairs (index in A, index in B), each edge at most once, whose delay b − a
+    /// is within 4% of `delay`, taken in time order.
+    private static func pairsSharing(delay: Int64, _ a: [Int64], _ b: [Int64]) -> [(Int, Int)] {
+        let tolerance = max(abs(delay) / 25, 200_000)
+        var pairs: [(Int, Int)] = []
+        var j = 0
+        for (i, x) in a.enumerated() {
+            while j < b.count, b[j] - x < delay - tolerance { j += 1 }
+            if j < b.count, abs(b[j] - x - delay) <= tolerance {
+                pairs.append((i, j))
+                j += 1
+            }
+        }
+        return pairs
+    }
+
+    /// Splits consecutive crossings in one direction into vehicles by axle spacing.
     private func groupIntoVehicles(_ crossings: [Crossing]) -> [[Crossing]] {
         var vehicles: [[Crossing]] = []
         for crossing in crossings {
-            if var current = vehicles.last, let previous = current.last, previous.approaching == crossing.approaching {
+            if var current = vehicles.last, let previous = current.last, previous.approaching == crossing.approaching,
+                abs(Double(crossing.gapNs) / Double(previous.gapNs) - 1) < 0.1
+            {
                 let speed = configuration.spacingMetres / (Double(crossing.gapNs) / 1e9)
                 let spacing = speed * Double(crossing.first - previous.first) / 1e9
                 if spacing <= configuration.maximumAxleSpacingMetres {

@@ -6,6 +6,18 @@ struct ToneWindow: Sendable, Hashable {
     var meanPeriodNs: Double
     /// Standard deviation over mean of those trimmed periods.
     var coefficientOfVariation: Double
+    /// With I/Q: Q edges that lagged I by about a quarter cycle during the window, and that led it.
+    var lagVotes: Int32 = 0
+    var leadVotes: Int32 = 0
+
+    /// +1 when Q clearly lagged I in this window, −1 when it clearly led, 0 when unknown.
+    var phaseSign: Int {
+        let votes = lagVotes + leadVotes
+        guard votes >= 3 else { return 0 }
+        if lagVotes * 4 >= votes * 3 { return 1 }
+        if leadVotes * 4 >= votes * 3 { return -1 }
+        return 0
+    }
 
     var frequencyHz: Double { 1e9 / meanPeriodNs }
 
@@ -54,6 +66,8 @@ struct PassTrack: Sendable {
         windows = [first]
         windows.reserveCapacity(256)
         lastConsistentEndNs = first.endNs
+        quadratureLagVotes = Int(first.lagVotes)
+        quadratureLeadVotes = Int(first.leadVotes)
         peakHz = first.frequencyHz
     }
 
@@ -70,11 +84,28 @@ struct PassTrack: Sendable {
     }
 
     func accepts(_ tone: ToneWindow, tolerance: Double) -> Bool {
-        abs(tone.frequencyHz / recentFrequencyHz - 1) <= tolerance
+        abs(tone.frequencyHz / recentFrequencyHz - 1) <= tolerance && !opposesDirection(tone.phaseSign)
+    }
+
+    /// +1 when Q has clearly lagged I over the pass, −1 when it has led, 0 when unknown.
+    var phaseSign: Int {
+        let votes = quadratureLagVotes + quadratureLeadVotes
+        guard votes >= 8 else { return 0 }
+        if quadratureLagVotes * 4 >= votes * 3 { return 1 }
+        if quadratureLeadVotes * 4 >= votes * 3 { return -1 }
+        return 0
+    }
+
+    /// Whether a known direction contradicts the pass's: a vehicle going the
+    /// other way, heard at a similar tone, is another vehicle.
+    func opposesDirection(_ sign: Int) -> Bool {
+        sign != 0 && phaseSign != 0 && sign != phaseSign
     }
 
     mutating func append(_ tone: ToneWindow) {
         windows.append(tone)
+        quadratureLagVotes += Int(tone.lagVotes)
+        quadratureLeadVotes += Int(tone.leadVotes)
         lastConsistentEndNs = tone.endNs
         if windows.count >= 5 { peakHz = max(peakHz, recentFrequencyHz) } else { peakHz = recentFrequencyHz }
     }

@@ -74,6 +74,7 @@ public struct VehicleDetector: Sendable {
     /// Feeds a batch; readings for vehicles whose pass ended are appended.
     public mutating func process(_ batch: EdgeBatch, into readings: inout [Reading]) {
         if doppler != nil { doppler!.process(batch, into: &readings) } else { timeOfFlight!.process(batch, into: &readings) }
+        if let quietUntil = batch.observedUntilNs { advance(toNs: quietUntil, into: &readings) }
     }
 
     /// Time has moved on with no edges: report passes that have gone quiet.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DeviceRuntime
 import EdgeSources
 import Foundation
 import SpeedDomain
@@ -9,10 +10,13 @@ struct Capture: AsyncParsableCommand {
         abstract: "Record a backend's edges to a capture file that 'sid run --backend replay' can read.",
         discussion: """
             Example: sid capture --backend simulator --scenario busy-30mph-platoons --output busy.edges --truth busy.truth.csv
+            From real pins: sid capture --backend gpio --config /etc/speedwatch/device.toml --seconds 60 -o road.edges
+            (SIGINT or SIGTERM ends a capture cleanly: what was read is kept.)
             The file is written under a temporary name and renamed when complete. See docs/capture-format.md.
             """)
 
-    @Option(help: "Where edges come from: simulator or replay.") var backend: BackendName = .simulator
+    @Option(help: "Where edges come from: simulator, replay or gpio.") var backend: BackendName = .simulator
+    @Option(help: "Device configuration file (TOML), for --backend gpio's [gpio] table.") var config: String?
     @Argument(help: "The capture file, for --backend replay.") var input: String?
     @Option(help: "Simulator scenario name or .toml path.") var scenario: String = "quiet-20mph"
     @Option(name: .shortAndLong, help: "The capture file to write.") var output: String
@@ -26,8 +30,35 @@ struct Capture: AsyncParsableCommand {
         case .replay:
             guard let input else { throw ValidationError("--backend replay needs the capture file to read") }
             source = try ReplayEdgeSource(path: input)
+        case .gpio:
+            let configuration = try config.map { path in try DeviceConfiguration.load(path: path) }
+            source = try BackendName.gpioBackend(configuration).makeSource()
         }
-        let writer = try CaptureWriter(path: output, sensor: source.sensor, comments: ["captured by sid capture --backend \(backend.rawValue)"])
+        let comment = "captured by sid capture --backend \(backend.rawValue)"
+        let (output, seconds) = (self.output, self.seconds)
+        // A live source never ends by itself: a signal cancels the loop and the
+        // edges read so far are still written out and renamed into place. A
+        // failure abandons the file, so no half capture is left under its name.
+        let edgeCount = try await SignalHandling.runCancellingOnSignal { [source] in
+            let writer = try CaptureWriter(path: output, sensor: source.sensor, comments: [comment])
+            do {
+                try await Self.record(source, into: writer, seconds: seconds)
+            } catch {
+                writer.abandon()
+                throw error
+            }
+            return writer.edgeCount
+        }
+        print("wrote \(edgeCount) edges to \(output)")
+        if let truth, let simulated = source as? SimulatedEdgeSource {
+            try simulated.groundTruth.csv().write(toFile: truth, atomically: true, encoding: .utf8)
+            print("wrote the ground truth to \(truth)\(seconds > 0 ? " (the whole scenario, including road users after the cut)" : "")")
+        }
+    }
+
+    /// Appends the source's edges to the writer until it ends, `seconds` of edges
+    /// have been written, or the task is cancelled, then finishes the file.
+    private static func record(_ source: any EdgeSource, into writer: CaptureWriter, seconds: Double) async throws {
         var firstNs: UInt64?
         capture: for try await batch in source.batches() {
             if batch.droppedBefore > 0 { print("warning: the source dropped \(batch.droppedBefore) edges") }
@@ -44,10 +75,5 @@ struct Capture: AsyncParsableCommand {
             try writer.append(edges)
         }
         try writer.finish()
-        print("wrote \(writer.edgeCount) edges to \(output)")
-        if let truth, let simulated = source as? SimulatedEdgeSource {
-            try simulated.groundTruth.csv().write(toFile: truth, atomically: true, encoding: .utf8)
-            print("wrote the ground truth to \(truth)")
-        }
     }
 }

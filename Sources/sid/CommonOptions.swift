@@ -29,6 +29,22 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
+/// A posted limit given on the command line, checked rather than trapping.
+func speedLimit(_ value: Int?, unit: String?, fallback: SpeedLimit) throws -> SpeedLimit {
+    let parsedUnit: SpeedUnit?
+    if let unit {
+        guard let known = SpeedUnit(rawValue: unit) else { throw ValidationError("--unit must be mph or km/h, not '\(unit)'") }
+        parsedUnit = known
+    } else {
+        parsedUnit = nil
+    }
+    guard let value else {
+        return parsedUnit.map { SpeedLimit(fallback.value, $0) } ?? fallback
+    }
+    guard (5...130).contains(value) else { throw ValidationError("--limit must be a posted limit between 5 and 130, not \(value)") }
+    return SpeedLimit(value, parsedUnit ?? fallback.unit)
+}
+
 extension Phase: ExpressibleByArgument {}
 extension SessionMode: ExpressibleByArgument {}
 extension ClockSource: ExpressibleByArgument {}
@@ -36,7 +52,11 @@ extension ClockSource: ExpressibleByArgument {}
 /// Formats a session summary for a person at a terminal.
 enum SummaryText {
     static func render(_ summary: SessionSummary, session: StoredSession?) -> String {
-        func mph(_ value: Double?) -> String { value.map { String(format: "%.1f mph", $0) } ?? "no data" }
+        // Figures in the site's own unit (the store keeps mph figures in the summary).
+        let unit = summary.limit.unit
+        func mph(_ value: Double?) -> String {
+            value.map { String(format: "%.1f %@", Speed.mph($0).value(in: unit), unit.rawValue) } ?? "no data"
+        }
         func pct(_ value: Double?) -> String { value.map { String(format: "%.1f%%", $0) } ?? "no data" }
         var lines: [String] = []
         if let session {

@@ -12,7 +12,7 @@ struct Export: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
     @Argument(help: "The session id (see 'sid session list').") var id: String
-    @Option(help: "csv or json.") var format: Format = .csv
+    @Option(help: "csv, json, or bundle (signed, for the collector; needs --key).") var format: Format = .csv
     @Option(name: .shortAndLong, help: "Write here instead of standard output.") var output: String?
     @Option(help: "Device signing key for --format bundle (see 'sid keygen').") var key: String?
 

@@ -10,7 +10,21 @@ import VehicleDetection
 
 /// Which backend a run or a capture reads.
 enum BackendName: String, ExpressibleByArgument, CaseIterable {
-    case simulator, replay
+    case simulator, replay, gpio
+
+    /// The GPIO backend's source, from the configuration's `[gpio]` table.
+    static func gpioBackend(_ configuration: DeviceConfiguration?) throws -> Backend {
+        guard let configuration else {
+            throw ValidationError("--backend gpio needs the device configuration: --config FILE with a [gpio] table")
+        }
+        guard let gpio = configuration.gpio else {
+            throw ValidationError("--backend gpio needs a [gpio] table in the configuration (chip, lines); see Hardware/INSTALL.md")
+        }
+        return .gpio(gpio, kind: configuration.sensorKind)
+    }
+
+    /// Whether edges come from this machine's pins, timed by its own monotonic clock.
+    var isLive: Bool { self == .gpio }
 }
 
 struct Run: AsyncParsableCommand {
@@ -20,6 +34,7 @@ struct Run: AsyncParsableCommand {
             Examples:
               sid run --backend simulator --scenario quiet-20mph
               sid run --backend replay capture.edges --site HIGH-ST --limit 20
+              sid run --backend gpio --config /etc/speedwatch/device.toml
             With the simulator, the session is compared with the simulation's ground truth at the end.
             SIGINT or SIGTERM stops measuring cleanly: queued readings are committed and the session closed.
             """)
@@ -53,9 +68,9 @@ struct Run: AsyncParsableCommand {
         let configuration = try storeOptions.loadConfiguration()
         var logger = Logger(label: "sid")
         logger.logLevel = verbose ? .debug : .warning
-        let source = try makeSource()
+        let source = try makeSource(configuration)
         let store = try storeOptions.openStore(configuration)
-        let limit = resolvedLimit(configuration)
+        let limit = try resolvedLimit(configuration)
         var settings = configuration?.detector ?? DetectorSettings()
         if let simulated = source as? SimulatedEdgeSource, configuration == nil {
             settings.mountingAngleDegrees = simulated.scenario.sensor.mountingAngleDegrees
@@ -70,7 +85,10 @@ struct Run: AsyncParsableCommand {
             measuring.onReadings = { readings in Self.printLive(readings, unit: unitLabel) }
         }
         let finalMeasuring = measuring
-        let outcome = try await SignalHandling.runCancellingOnSignal { try await finalMeasuring.run(openSession: isNew) }
+        let outcome = try await SignalHandling.runCancellingOnSignal {
+            // A session started with 'sid session start' stays open until 'sid session stop'.
+            try await finalMeasuring.run(openSession: isNew, closeWhenDone: isNew)
+        }
 
         print(SummaryText.render(outcome.summary, session: try store.session(id: outcome.sessionID)))
         print("  edges           \(outcome.edges) read, \(outcome.writer.committedBatches) batched commits")
@@ -82,26 +100,31 @@ struct Run: AsyncParsableCommand {
         }
     }
 
-    private func makeSource() throws -> any EdgeSource {
+    private func makeSource(_ configuration: DeviceConfiguration?) throws -> any EdgeSource {
         switch backend {
         case .simulator:
             return try Backend.simulator(scenario: input ?? scenario, realTime: realtime).makeSource()
         case .replay:
             guard let input else { throw ValidationError("--backend replay needs the capture file: sid run --backend replay FILE") }
             return try Backend.replay(path: input).makeSource()
+        case .gpio:
+            return try BackendName.gpioBackend(configuration).makeSource()
         }
     }
 
-    private func resolvedLimit(_ configuration: DeviceConfiguration?) -> SpeedLimit {
-        let unit = unit.flatMap(SpeedUnit.init(rawValue:)) ?? configuration?.site.speedLimit.unit ?? .mph
-        if let limit { return SpeedLimit(limit, unit) }
-        if let configured = configuration?.site.speedLimit { return configured }
-        if backend == .simulator, let scenario = try? Scenario.resolve(input ?? scenario) { return scenario.limit }
-        return SpeedLimit(30, unit)
+    private func resolvedLimit(_ configuration: DeviceConfiguration?) throws -> SpeedLimit {
+        var fallback = configuration?.site.speedLimit ?? SpeedLimit(30)
+        if configuration == nil, backend == .simulator, let scenario = try? Scenario.resolve(input ?? scenario) { fallback = scenario.limit }
+        return try speedLimit(limit, unit: unit, fallback: fallback)
     }
 
     /// The session to record into: an existing open one, or a new one anchored now.
     private func resolveSession(store: DeviceStore, configuration: DeviceConfiguration?, source: any EdgeSource) throws -> (Session, Bool) {
+        if let id = session, !backend.isLive {
+            // A started session's clock is anchored to this machine's monotonic clock,
+            // which only a live backend shares; a simulation or a replay has its own.
+            throw ValidationError("--session \(id): only a live sensor run records into a session started with 'sid session start'; simulator and replay runs make their own session")
+        }
         if let id = session {
             guard let stored = try store.session(id: id) else { throw ValidationError("no session '\(id)' in the store") }
             guard stored.session.isOpen else { throw ValidationError("session '\(id)' is already closed") }

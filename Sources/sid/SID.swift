@@ -10,6 +10,6 @@ struct SID: AsyncParsableCommand {
             Runs the measuring pipeline (sensor edges -> vehicles -> SQLite store) on the simulator, \
             a recorded capture, or real GPIO pins, and manages the sessions it records.
             """,
-        subcommands: [Run.self, Capture.self, SessionCommand.self, Status.self, Export.self, Keygen.self]
+        subcommands: [Run.self, Capture.self, SessionCommand.self, Status.self, Export.self, Doctor.self, Keygen.self]
     )
 }

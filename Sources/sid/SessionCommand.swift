@@ -17,27 +17,31 @@ struct SessionCommand: ParsableCommand {
         @OptionGroup var storeOptions: StoreOptions
         @Option(help: "Site id.") var site: String?
         @Option(help: "Posted limit.") var limit: Int?
-        @Option(help: "mph or km/h.") var unit: String = "mph"
+        @Option(help: "mph or km/h.") var unit: String?
         @Option(help: "before, intervention or after.") var phase: Phase = .before
         @Option(help: "display-on or covert.") var mode: SessionMode = .covert
         @Option(help: "Which clock vouches for wall time now: ntp, gps, phone, rtc or unsynchronised.") var clock: ClockSource = .unsynchronised
         @Option(help: "Sensor kind: doppler, doppler-iq or time-of-flight (default: the configuration's).") var sensor: String?
-        @Option(help: "Carrier Hz for Doppler sensors.") var carrierHz: Double = 10.525e9
+        @Option(help: "Carrier Hz for Doppler sensors (default: the configuration's, else an HB100's 10525000000).") var carrierHz: Double?
+        @Option(help: "Detector spacing in metres for time of flight (default: the configuration's).") var spacing: Double?
         @Option(help: "Angle between beam and road, degrees.") var mountingAngle: Double?
 
         func run() throws {
             let configuration = try storeOptions.loadConfiguration()
             let store = try storeOptions.openStore(configuration)
             let kind: SensorKind
-            switch sensor ?? configuration?.sensor.kind ?? "doppler" {
-            case "doppler-iq": kind = .dopplerQuadrature(carrierHz: configuration?.sensor.carrierHz ?? carrierHz)
-            case "time-of-flight": kind = .timeOfFlight(spacingMetres: configuration?.sensor.spacingMetres ?? 2)
-            case "doppler": kind = .doppler(carrierHz: configuration?.sensor.carrierHz ?? carrierHz)
-            case let other: throw ValidationError("unknown sensor kind '\(other)' (doppler, doppler-iq or time-of-flight)")
+            let name = sensor ?? configuration?.sensor.kind ?? "doppler"
+            let metres = spacing ?? configuration?.sensor.spacingMetres
+            if name == "time-of-flight", metres == nil {
+                throw ValidationError("time of flight needs --spacing (metres between the detectors) or [sensor] spacing-m")
             }
+            let carrier = carrierHz ?? configuration?.sensor.carrierHz ?? Doppler.hb100CarrierHz
+            guard let named = SensorKind.named(name, carrierHz: carrier, spacingMetres: metres ?? 0) else {
+                throw ValidationError("unknown sensor kind '\(name)' (\(SensorKind.names.joined(separator: ", ")))")
+            }
+            kind = named
             guard let siteID = site ?? configuration?.site.id else { throw ValidationError("give --site or a configuration with [site] id") }
-            guard let speedUnit = SpeedUnit(rawValue: unit) else { throw ValidationError("--unit must be mph or km/h") }
-            let speedLimit = limit.map { SpeedLimit($0, speedUnit) } ?? configuration?.site.speedLimit ?? SpeedLimit(30, speedUnit)
+            let speedLimit = try speedLimit(limit, unit: unit, fallback: configuration?.site.speedLimit ?? SpeedLimit(30))
             let mapping = SessionClock.now(source: clock)
             let session = Session(
                 id: UUID().uuidString.lowercased(), siteID: siteID,

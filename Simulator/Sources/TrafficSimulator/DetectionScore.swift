@@ -2,10 +2,10 @@ public import SpeedDomain
 
 /// Scores a detector's readings against a simulation's ground truth.
 ///
-/// Which road users must be detected: every motor vehicle and every cyclist at
-/// least `margin` above the speed floor. Which must not: pedestrians and
-/// cyclists at least `margin` below it. Cyclists within `margin` of the floor
-/// may go either way and count in neither. Readings are paired with road users
+/// Which road users must be detected: every vehicle and cyclist at least
+/// `margin` above the speed floor. Which must not: pedestrians, and anyone at
+/// least `margin` below it (a slow cyclist, a car held up in a queue). Those
+/// within `margin` of the floor may go either way and count in neither. Readings are paired with road users
 /// by timing (an approaching user's tone ends as it reaches the sensor, a
 /// receding user's starts there; or, when a stronger vehicle masked it, the
 /// reading lies within the span it was visible), closest first; a reading left unpaired, paired with a user that
@@ -14,6 +14,11 @@ public import SpeedDomain
 public struct DetectionScore: Sendable, Hashable, CustomStringConvertible {
     public var vehicles = 0
     public var detected = 0
+    /// Vehicles that were the dominant return for at least `resolvableSeconds`
+    /// (so a single comparator could have followed them), and how many of those were detected.
+    public var resolvable = 0
+    public var resolvableDetected = 0
+    public static let resolvableSeconds = 0.5
     public var readings = 0
     public var falseDetections = 0
     /// Absolute speed errors of detected vehicles, mph, sorted ascending.
@@ -40,12 +45,13 @@ public struct DetectionScore: Sendable, Hashable, CustomStringConvertible {
         let origin = (entries.first.map { $0.passMonotonicNs - $0.user.passNs }) ?? 0
         func seconds(_ ns: UInt64) -> Double { (Double(ns) - Double(origin)) / 1e9 }
         func mustDetect(_ e: GroundTruth.Entry) -> Bool {
-            e.user.kind.isMotorVehicle || (e.user.kind == .cyclist && e.user.speedMph >= floorMph + margin)
+            e.user.kind != .pedestrian && e.user.speedMph >= floorMph + margin
         }
         func mustNotDetect(_ e: GroundTruth.Entry) -> Bool {
-            e.user.kind == .pedestrian || (e.user.kind == .cyclist && e.user.speedMph <= floorMph - margin)
+            e.user.kind == .pedestrian || e.user.speedMph <= floorMph - margin
         }
         self.vehicles = entries.filter(mustDetect).count
+        self.resolvable = entries.filter { mustDetect($0) && $0.dominantSeconds >= Self.resolvableSeconds }.count
         self.readings = readings.count
 
         // Candidate pairs by timing: an approaching road user's tone ends as it
@@ -80,6 +86,7 @@ public struct DetectionScore: Sendable, Hashable, CustomStringConvertible {
                 falseReadings.append((seconds(readings[pair.reading].monotonicNs - readings[pair.reading].durationNs), seconds(readings[pair.reading].monotonicNs), readings[pair.reading].speed.mph, "\(entry.user.kind.rawValue) \(entry.user.id)"))
             } else if mustDetect(entry) {
                 detected += 1
+                if entry.dominantSeconds >= Self.resolvableSeconds { resolvableDetected += 1 }
                 let error = readings[pair.reading].speed.mph - entry.user.speedMph
                 signedErrorsMph.append(error)
                 absoluteErrorsMph.append(abs(error))
@@ -104,6 +111,8 @@ public struct DetectionScore: Sendable, Hashable, CustomStringConvertible {
     public mutating func merge(_ other: DetectionScore) {
         vehicles += other.vehicles
         detected += other.detected
+        resolvable += other.resolvable
+        resolvableDetected += other.resolvableDetected
         readings += other.readings
         falseDetections += other.falseDetections
         absoluteErrorsMph = (absoluteErrorsMph + other.absoluteErrorsMph).sorted()
@@ -111,6 +120,8 @@ public struct DetectionScore: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var detectedPercent: Double { vehicles == 0 ? 100 : 100 * Double(detected) / Double(vehicles) }
+    /// Detected among the vehicles a single comparator could have resolved.
+    public var resolvableDetectedPercent: Double { resolvable == 0 ? 100 : 100 * Double(resolvableDetected) / Double(resolvable) }
     public var falsePercent: Double { readings == 0 ? 0 : 100 * Double(falseDetections) / Double(readings) }
     /// 95th percentile of absolute error (type 7).
     public var p95AbsoluteErrorMph: Double {

@@ -65,6 +65,11 @@ struct DopplerSensorModel {
     /// Runs the simulation up to `endNs` (simulation time), appending edges.
     mutating func run(untilNs endNs: UInt64, into edges: inout [Edge]) {
         let endSample = Int64((Double(endNs) / 1e9 * sampleRate).rounded(.down))
+        let firstNew = edges.count
+        defer {
+            // I and Q can both cross within one sample, their interpolated times in either order.
+            if quadrature { edges[firstNew...].sort { ($0.timestampNs, $0.channel) < ($1.timestampNs, $1.channel) } }
+        }
         while sampleIndex < endSample {
             let t = Double(sampleIndex) * dt
             if sampleIndex % Int64(Self.updateEvery) == 0 { updateTargets(at: t) }
@@ -104,14 +109,29 @@ struct DopplerSensorModel {
             nextUser += 1
         }
         var index = 0
+        let interval = dt * Double(Self.updateEvery)
+        var strongest: (id: Int, amplitude: Double)?
+        var runnerUp = 0.0
         while index < active.count {
             if tNs > TrafficGenerator.activeSpanNs(of: active[index].user).end {
                 active.remove(at: index)
                 continue
             }
-            let amplitude = active[index].update(at: t, updateInterval: dt * Double(Self.updateEvery))
-            if amplitude >= Visibility.threshold { visibility[active[index].user.id, default: Visibility()].see(at: clockOffsetNs + UInt64(tNs), amplitude: amplitude) }
+            let amplitude = active[index].update(at: t, updateInterval: interval)
+            let id = active[index].user.id
+            if amplitude >= Visibility.threshold { visibility[id, default: Visibility()].see(at: clockOffsetNs + UInt64(tNs), amplitude: amplitude) }
+            if amplitude > strongest?.amplitude ?? 0 {
+                runnerUp = strongest?.amplitude ?? 0
+                strongest = (id, amplitude)
+            } else {
+                runnerUp = max(runnerUp, amplitude)
+            }
             index += 1
+        }
+        // A comparator follows the strongest return; it can only resolve a
+        // target that clearly dominates (here: above the hysteresis and at least twice the next).
+        if let strongest, strongest.amplitude >= 1, strongest.amplitude >= 2 * runnerUp {
+            visibility[strongest.id, default: Visibility()].dominantSeconds += interval
         }
     }
 }
@@ -124,6 +144,8 @@ struct Visibility: Sendable, Hashable {
     var fromNs: UInt64 = .max
     var toNs: UInt64 = 0
     var peakAmplitude = 0.0
+    /// Time during which this target was the one return the comparator could follow, s.
+    var dominantSeconds = 0.0
 
     mutating func see(at ns: UInt64, amplitude: Double) {
         fromNs = min(fromNs, ns)

@@ -1,4 +1,5 @@
 import Foundation
+import SpeedDomain
 import TOMLSupport
 
 extension Scenario {
@@ -20,7 +21,7 @@ extension Scenario {
         }
         try check(durationSeconds > 0 && durationSeconds <= 7 * 86_400, "duration-s", "must be more than 0 and at most a week")
         try check(limitMph >= 5 && limitMph <= 90, "limit-mph", "must be a posted limit between 5 and 90")
-        try check(["doppler", "doppler-iq", "time-of-flight"].contains(sensor.kind), "sensor.kind", "must be doppler, doppler-iq or time-of-flight")
+        try check(SensorKind.names.contains(sensor.kind), "sensor.kind", "must be doppler, doppler-iq or time-of-flight")
         if sensor.kind == "time-of-flight" {
             try check((sensor.spacingMetres ?? 0) > 0.1, "sensor.spacing-m", "must be set and more than 0.1 m for time-of-flight")
         } else {

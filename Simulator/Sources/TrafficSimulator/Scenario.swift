@@ -41,7 +41,7 @@ public struct Scenario: Sendable, Hashable, Codable {
         public var flicker: Double
         /// Amplitude of wheel-top returns relative to the body's.
         public var wheelTops: Double
-        /// Brief fades of a vehicle's return (occlusion, multipath nulls), per minute of visibility.
+        /// Brief fades of a vehicle's return (occlusion, multipath nulls), per minute it is simulated.
         public var dropoutsPerMinute: Double
         /// Detector spacing for the time-of-flight kind, m.
         public var spacingMetres: Double?
@@ -117,11 +117,9 @@ public struct Scenario: Sendable, Hashable, Codable {
 
     /// The sensor kind this scenario simulates.
     public var sensorKind: SensorKind {
-        switch sensor.kind {
-        case "doppler-iq": return .dopplerQuadrature(carrierHz: sensor.carrierHz ?? Doppler.hb100CarrierHz)
-        case "time-of-flight": return .timeOfFlight(spacingMetres: sensor.spacingMetres ?? 2)
-        default: return .doppler(carrierHz: sensor.carrierHz ?? Doppler.hb100CarrierHz)
-        }
+        // `validated(file:)` has checked the name and the parameter it needs.
+        SensorKind.named(sensor.kind, carrierHz: sensor.carrierHz ?? Doppler.hb100CarrierHz, spacingMetres: sensor.spacingMetres ?? 2)
+            ?? .doppler(carrierHz: sensor.carrierHz ?? Doppler.hb100CarrierHz)
     }
 
     /// What a capture of this scenario says about its sensor.

@@ -75,7 +75,8 @@ public struct Simulation: Sendable {
                 let seen = visibility[user.id]
                 return GroundTruth.Entry(
                     user: user, passMonotonicNs: clockOffsetNs + user.passNs,
-                    visibleFromNs: seen?.fromNs, visibleToNs: seen?.toNs, peakAmplitude: seen?.peakAmplitude ?? 0)
+                    visibleFromNs: seen?.fromNs, visibleToNs: seen?.toNs, peakAmplitude: seen?.peakAmplitude ?? 0,
+                    dominantSeconds: seen?.dominantSeconds ?? 0)
             })
     }
 }

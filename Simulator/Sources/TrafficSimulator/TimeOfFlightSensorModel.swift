@@ -34,6 +34,7 @@ struct TimeOfFlightSensorModel {
                     let ns = clockOffsetNs + UInt64(t)
                     edges.append(Edge(timestampNs: ns, channel: channel))
                     visibility[user.id, default: Visibility()].see(at: ns, amplitude: 1)
+                    visibility[user.id, default: Visibility()].dominantSeconds = 1
                 }
             }
         }

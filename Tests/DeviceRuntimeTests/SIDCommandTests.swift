@@ -1,0 +1,102 @@
+import DeviceStore
+import Foundation
+import SpeedDomain
+import Testing
+
+/// Runs the built `sid` executable as a volunteer would.
+@Suite("sid command", .serialized)
+struct SIDCommandTests {
+    static func sid() throws -> URL {
+        #if os(Linux)
+        let directory = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).deletingLastPathComponent()
+        #else
+        let directory = try #require(Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }).bundleURL.deletingLastPathComponent()
+        #endif
+        let url = directory.appendingPathComponent("sid")
+        try #require(FileManager.default.isExecutableFile(atPath: url.path), "sid not built; run swift build --build-tests")
+        return url
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sid-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    struct Result {
+        var status: Int32
+        var output: String
+        var error: String
+    }
+
+    static func run(_ arguments: [String], in directory: URL, terminateAfter: Duration? = nil) async throws -> Result {
+        let process = Process()
+        process.executableURL = try sid()
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        if let terminateAfter {
+            try await Task.sleep(for: terminateAfter)
+            process.terminate()  // SIGTERM, as systemd sends
+        }
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let error = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, output: output, error: error)
+    }
+
+    func writeScenario(in directory: URL, seconds: Int) throws -> String {
+        let path = directory.appendingPathComponent("street.toml").path
+        try shortStreet.replacingOccurrences(of: "duration-s = 90", with: "duration-s = \(seconds)").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test("run, list, export: a session end to end")
+    func endToEnd() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let scenario = try writeScenario(in: directory, seconds: 60)
+        let run = try await Self.run(["run", "--scenario", scenario, "--store", "s.sqlite", "--site", "HIGH-ST"], in: directory)
+        #expect(run.status == 0, "\(run.error)")
+        #expect(run.output.contains("vehicles"))
+        #expect(run.output.contains("against the simulation's ground truth"))
+
+        let store = try DeviceStore(path: directory.appendingPathComponent("s.sqlite").path)
+        let session = try #require(try store.sessions().first)
+        #expect(session.session.siteID == "HIGH-ST")
+        let csv = try await Self.run(["export", session.session.id, "--store", "s.sqlite"], in: directory)
+        #expect(csv.status == 0)
+        let lines = csv.output.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("session_id,site_id,time_utc") == true)
+        #expect(lines.count == session.readingCount + 1)
+    }
+
+    @Test("SIGTERM stops a run cleanly: readings so far committed, the session closed")
+    func terminateGracefully() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let scenario = try writeScenario(in: directory, seconds: 3600)
+        let run = try await Self.run(["run", "--scenario", scenario, "--store", "s.sqlite", "--realtime"], in: directory, terminateAfter: .seconds(4))
+        #expect(run.status == 0, "\(run.error)")
+        let store = try DeviceStore(path: directory.appendingPathComponent("s.sqlite").path)
+        let session = try #require(try store.sessions().first)
+        #expect(!session.session.isOpen)
+        #expect(try store.integrityCheck() == ["ok"])
+    }
+
+    @Test("a bad capture is refused with its line, and nothing is stored")
+    func badCapture() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "# sid-edge-capture 1\nsensor: doppler\ncarrier-hz: 10525000000\npins: A\n---\n100\n2x0\n".write(
+            to: directory.appendingPathComponent("bad.edges"), atomically: true, encoding: .utf8)
+        let run = try await Self.run(["run", "--backend", "replay", "bad.edges", "--store", "s.sqlite"], in: directory)
+        #expect(run.status != 0)
+        #expect(run.error.contains("bad.edges:7"))
+        let store = try DeviceStore(path: directory.appendingPathComponent("s.sqlite").path)
+        #expect(try store.sessions().isEmpty)
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import SpeedDomain
+import Testing
+import TOMLSupport
+import TrafficSimulator
+import VehicleDetection
+
+/// A short scenario, small enough for a debug build.
+func shortScenario(kind: String = "doppler", seed: UInt64 = 5, seconds: Double = 150, flow: Double = 160, extra: String = "") -> String {
+    """
+    name = "test"
+    description = "short test street"
+    seed = \(seed)
+    duration-s = \(seconds)
+    limit-mph = 30
+    [sensor]
+    kind = "\(kind)"
+    carrier-hz = 10525000000
+    mounting-angle-deg = 10
+    beam-width-deg = 36
+    height-m = 0.8
+    car-range-m = 45
+    noise = 0.45
+    flicker = 0.0
+    wheel-tops = 0.25
+    dropouts-per-minute = 2
+    spacing-m = 2.0
+    \(extra)
+    [traffic]
+    flow-per-hour = \(flow)
+    approaching-share = 0.5
+    platoon-share = 0.1
+    near-lane-m = 2.0
+    far-lane-m = 5.0
+    cyclists-per-hour = 10
+    pedestrians-per-hour = 20
+    [traffic.speed-mph]
+    mean = 30
+    sd = 4
+    min = 15
+    [traffic.mix]
+    car = 0.9
+    van = 0.1
+    hgv = 0
+    """
+}
+
+@Suite("Simulator")
+struct SimulatorTests {
+    @Test("the same seed gives the same edges and truth; another seed does not")
+    func determinism() throws {
+        let scenario = try Scenario.parse(shortScenario(seconds: 40))
+        var a = Simulation(scenario: scenario)
+        var b = Simulation(scenario: scenario)
+        let edgesA = a.allEdges()
+        #expect(!edgesA.isEmpty)
+        #expect(edgesA == b.allEdges())
+        #expect(a.groundTruth == b.groundTruth)
+        var other = Simulation(scenario: try Scenario.parse(shortScenario(seed: 6, seconds: 40)))
+        #expect(other.allEdges() != edgesA)
+    }
+
+    @Test("edges come in time order, on the sensor's channels")
+    func ordered() throws {
+        var simulation = Simulation(scenario: try Scenario.parse(shortScenario(kind: "doppler-iq", seconds: 30)))
+        let edges = simulation.allEdges()
+        #expect(zip(edges, edges.dropFirst()).allSatisfy { $0.timestampNs <= $1.timestampNs })
+        #expect(Set(edges.map(\.channel)) == [0, 1])
+    }
+
+    @Test("the detector finds the simulated vehicles at their true speeds", arguments: ["doppler", "time-of-flight"])
+    func detectsSimulatedTraffic(kind: String) throws {
+        let scenario = try Scenario.parse(shortScenario(kind: kind))
+        var simulation = Simulation(scenario: scenario)
+        let edges = simulation.allEdges()
+        var detector = try VehicleDetector(sensor: scenario.sensorKind, settings: DetectorSettings(mountingAngleDegrees: scenario.sensor.mountingAngleDegrees))
+        var readings: [Reading] = []
+        detector.process(EdgeBatch(edges: edges), into: &readings)
+        detector.finish(into: &readings)
+        let score = DetectionScore(readings: readings, truth: simulation.groundTruth, floorMph: 10)
+        #expect(score.vehicles >= 3)
+        #expect(score.detectedPercent >= 75, "\(score)")
+        #expect(score.p95AbsoluteErrorMph <= 1.5, "\(score)")
+    }
+
+    @Test("car following: no vehicle in a lane passes through the one in front")
+    func carFollowing() throws {
+        let scenario = try Scenario.parse(shortScenario(seconds: 600, flow: 900))
+        let users = Simulation(scenario: scenario).users.filter(\.kind.isMotorVehicle)
+        for direction in [Direction.approaching, .receding] {
+            let lane = users.filter { $0.direction == direction }.sorted { $0.passNs < $1.passNs }
+            for (leader, follower) in zip(lane, lane.dropFirst()) {
+                #expect(follower.passNs - leader.passNs >= 850_000_000)
+                if follower.passNs - leader.passNs < 4_000_000_000 { #expect(follower.speedMph <= leader.speedMph) }
+            }
+        }
+    }
+
+    @Test("bad scenario values are refused, naming the field")
+    func validation() {
+        func field(_ text: String) -> String? {
+            do {
+                _ = try Scenario.parse(text, file: "bad.toml")
+                return nil
+            } catch {
+                return error.field
+            }
+        }
+        #expect(field(shortScenario().replacingOccurrences(of: "kind = \"doppler\"", with: "kind = \"sonar\"")) == "sensor.kind")
+        #expect(field(shortScenario().replacingOccurrences(of: "duration-s = 150", with: "duration-s = -1")) == "duration-s")
+        #expect(field(shortScenario().replacingOccurrences(of: "mean = 30", with: "mean = \"thirty\"")) == "traffic.speed-mph.mean")
+        #expect(field(shortScenario(extra: "beam-colour = 3")) == "sensor.beam-colour")
+    }
+
+    @Test("every bundled scenario loads")
+    func bundled() throws {
+        let names = Scenario.bundledScenarioNames()
+        #expect(names.count >= 2)
+        for name in names { _ = try Scenario.resolve(name) }
+    }
+
+    @Test("the ground truth CSV has a row per road user")
+    func truthCSV() throws {
+        var simulation = Simulation(scenario: try Scenario.parse(shortScenario(seconds: 60)))
+        _ = simulation.allEdges()
+        let lines = simulation.groundTruth.csv().split(separator: "\n")
+        #expect(lines.first == "id,kind,direction,speed_mph,pass_ns,lateral_m,in_platoon,visible_from_ns,visible_to_ns,peak_amplitude,dominant_s")
+        #expect(lines.count == simulation.users.count + 1)
+    }
+}

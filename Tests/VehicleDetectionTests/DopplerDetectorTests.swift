@@ -1,0 +1,239 @@
+import Foundation
+import SpeedDomain
+import Testing
+@testable import VehicleDetection
+
+@Suite("Doppler detector on hand-made edges")
+struct DopplerDetectorTests {
+    func detect(_ edges: [Edge], mountingAngle: Double = 0, batchSize: Int = 4096) throws -> [Reading] {
+        var detector = try VehicleDetector(sensor: .doppler(carrierHz: EdgeMaker.carrier), settings: DetectorSettings(mountingAngleDegrees: mountingAngle))
+        var readings: [Reading] = []
+        var index = 0
+        while index < edges.count {
+            detector.process(EdgeBatch(edges: Array(edges[index..<min(index + batchSize, edges.count)])), into: &readings)
+            index += batchSize
+        }
+        detector.finish(into: &readings)
+        return readings
+    }
+
+    @Test("a clean tone gives one reading at its speed")
+    func cleanTone() throws {
+        var maker = EdgeMaker(seed: 1)
+        maker.noise(seconds: 2)
+        maker.tone(mph: 31.0, seconds: 2.5, jitter: 0.002)
+        maker.noise(seconds: 2)
+        let readings = try detect(maker.edges)
+        try #require(readings.count == 1)
+        #expect(abs(readings[0].speed.mph - 31.0) < 0.1)
+        #expect(readings[0].direction == .unknown)
+        #expect(readings[0].quality > 0.8)
+        #expect(readings[0].durationNs > 2_000_000_000)
+    }
+
+    @Test("a tone with 5% period jitter still reads within half a mile an hour", arguments: [18.0, 24.0, 37.0, 62.0])
+    func jitteredTone(mph: Double) throws {
+        var maker = EdgeMaker(seed: UInt64(mph * 10))
+        maker.noise(seconds: 1)
+        maker.tone(mph: mph, seconds: 2, jitter: 0.05)
+        maker.noise(seconds: 1)
+        let readings = try detect(maker.edges)
+        try #require(readings.count == 1)
+        #expect(abs(readings[0].speed.mph - mph) < 0.5)
+    }
+
+    @Test("noise alone gives no reading")
+    func noiseOnly() throws {
+        for seed in 1...5 {
+            var maker = EdgeMaker(seed: UInt64(seed))
+            maker.noise(seconds: 30, meanPeriodMs: Double(seed) * 0.6)
+            #expect(try detect(maker.edges).isEmpty, "seed \(seed)")
+        }
+    }
+
+    @Test("two vehicles close together give two readings")
+    func twoVehicles() throws {
+        var maker = EdgeMaker(seed: 7)
+        maker.noise(seconds: 1)
+        // The first vehicle's tone sags as it reaches the sensor, then the second is heard at once.
+        maker.tone(seconds: 2.3, jitter: 0.01) { t in t < 2.0 ? 34 : 34 * (1 - (t - 2.0) * 0.9) }
+        maker.tone(mph: 27, seconds: 2, jitter: 0.01)
+        maker.noise(seconds: 1)
+        let readings = try detect(maker.edges)
+        try #require(readings.count == 2)
+        #expect(abs(readings[0].speed.mph - 34) < 0.5)
+        #expect(abs(readings[1].speed.mph - 27) < 0.5)
+    }
+
+    @Test("two vehicles at different speeds with no gap are split")
+    func abruptChange() throws {
+        var maker = EdgeMaker(seed: 8)
+        maker.tone(mph: 22, seconds: 1.5)
+        maker.tone(mph: 38, seconds: 1.5)
+        let readings = try detect(maker.edges)
+        #expect(readings.map { ($0.speed.mph / 2).rounded() * 2 } == [22, 38])
+    }
+
+    @Test("a vehicle approaching at an angle reads its true speed once the mounting angle is configured")
+    func approachAtAngle() throws {
+        // A car at 30 mph, beam at 20° to the road: the radar hears 30·cos(20°) ≈ 28.2 mph.
+        let angle = 20.0
+        var maker = EdgeMaker(seed: 9)
+        maker.noise(seconds: 1)
+        maker.tone(mph: 30 * cos(angle * .pi / 180), seconds: 2.5)
+        maker.noise(seconds: 1)
+        let uncorrected = try detect(maker.edges)
+        let corrected = try detect(maker.edges, mountingAngle: angle)
+        try #require(uncorrected.count == 1 && corrected.count == 1)
+        #expect(abs(uncorrected[0].speed.mph - 28.19) < 0.2)
+        #expect(abs(corrected[0].speed.mph - 30) < 0.2)
+    }
+
+    @Test("the cosine sag as a car nears does not pull its reading down")
+    func cosineSag() throws {
+        // Lateral offset 2 m, 13.4 m/s: cos ψ = x / sqrt(x² + 4) along the approach from 40 m.
+        var maker = EdgeMaker(seed: 10)
+        maker.noise(seconds: 1)
+        maker.tone(seconds: 2.8, jitter: 0.01) { t in
+            let x = max(0.5, 40 - 13.4 * t)
+            return 30 * x / (x * x + 4).squareRoot()
+        }
+        maker.noise(seconds: 1)
+        let readings = try detect(maker.edges)
+        try #require(readings.count == 1)
+        #expect(abs(readings[0].speed.mph - 30) < 0.6)
+        #expect(readings[0].firstLockSpeed.mph > readings[0].speed.mph - 1)
+    }
+
+    @Test("lighting flicker at 100 Hz and a walking pedestrian are not vehicles")
+    func flickerAndPedestrian() throws {
+        var maker = EdgeMaker(seed: 11)
+        maker.tone(seconds: 20, jitter: 0.002) { _ in 100 / 31.39 }  // 100 Hz on an HB100 ≈ 3.2 mph
+        maker.tone(seconds: 8, jitter: 0.03) { t in 3.1 * (1 + 0.25 * sin(2 * .pi * 1.8 * t)) }
+        #expect(try detect(maker.edges).isEmpty)
+    }
+
+    @Test("a steady interferer above the floor for minutes is not a vehicle")
+    func stationaryInterference() throws {
+        var maker = EdgeMaker(seed: 12)
+        maker.tone(mph: 15, seconds: 90, jitter: 0.004)
+        #expect(try detect(maker.edges).isEmpty)
+    }
+
+    @Test("how edges are cut into batches never changes the readings", arguments: [1, 7, 64, 1000])
+    func batchInvariance(batchSize: Int) throws {
+        var maker = EdgeMaker(seed: 13)
+        for mph in [21.0, 29.0, 44.0] {
+            maker.noise(seconds: 1.5)
+            maker.tone(mph: mph, seconds: 1.8, jitter: 0.03)
+        }
+        maker.noise(seconds: 6)
+        let whole = try detect(maker.edges, batchSize: maker.edges.count)
+        #expect(whole.count == 3)
+        #expect(try detect(maker.edges, batchSize: batchSize) == whole)
+    }
+
+    @Test("a batch reporting dropped edges flags the reading")
+    func droppedEdges() throws {
+        var maker = EdgeMaker(seed: 14)
+        maker.tone(mph: 30, seconds: 1)
+        let first = maker.edges
+        maker.edges = []
+        maker.silence(seconds: 0.05)
+        maker.tone(mph: 30, seconds: 1.5)
+        maker.noise(seconds: 5)
+        var detector = try VehicleDetector(sensor: .doppler(carrierHz: EdgeMaker.carrier), settings: DetectorSettings())
+        var readings: [Reading] = []
+        detector.process(EdgeBatch(edges: first), into: &readings)
+        detector.process(EdgeBatch(edges: maker.edges, droppedBefore: 40), into: &readings)
+        detector.finish(into: &readings)
+        try #require(readings.count == 1)
+        #expect(readings[0].flags.contains(.edgesDropped))
+    }
+
+    @Test("a quiet tone is reported when time advances, without waiting for more edges")
+    func advanceReports() throws {
+        var maker = EdgeMaker(seed: 15)
+        maker.tone(mph: 26, seconds: 2)
+        var detector = try VehicleDetector(sensor: .doppler(carrierHz: EdgeMaker.carrier), settings: DetectorSettings())
+        var readings: [Reading] = []
+        detector.process(EdgeBatch(edges: maker.edges), into: &readings)
+        #expect(readings.isEmpty)
+        detector.advance(toNs: maker.now + 10_000_000_000, into: &readings)
+        #expect(readings.count == 1)
+    }
+
+    @Test("settings that cannot work are refused, naming the setting")
+    func badSettings() {
+        #expect(throws: DetectorConfigurationError.self) {
+            _ = try VehicleDetector(sensor: .doppler(carrierHz: EdgeMaker.carrier), settings: DetectorSettings(mountingAngleDegrees: 85))
+        }
+        do {
+            _ = try VehicleDetector(sensor: .doppler(carrierHz: 5), settings: DetectorSettings())
+            Issue.record("a 5 Hz carrier was accepted")
+        } catch {
+            #expect(error.field == "carrier-hz")
+        }
+    }
+}
+
+@Suite("I/Q direction")
+struct QuadratureTests {
+    /// I and Q edges of one tone; Q lags I by a quarter period when approaching.
+    func quadratureEdges(mph: Double, approaching: Bool) -> [Edge] {
+        var maker = EdgeMaker(seed: 21)
+        maker.tone(mph: mph, seconds: 2, jitter: 0.01)
+        let period = 1e9 / EdgeMaker.hz(mph: mph)
+        var edges: [Edge] = []
+        for edge in maker.edges {
+            edges.append(edge)
+            let offset = UInt64(period * (approaching ? 0.25 : 0.75))
+            edges.append(Edge(timestampNs: edge.timestampNs + offset, channel: 1))
+        }
+        return edges.sorted { $0.timestampNs < $1.timestampNs }
+    }
+
+    @Test("the phase of Q against I gives the direction", arguments: [true, false])
+    func direction(approaching: Bool) throws {
+        var detector = try VehicleDetector(sensor: .dopplerQuadrature(carrierHz: EdgeMaker.carrier), settings: DetectorSettings())
+        var readings: [Reading] = []
+        detector.process(EdgeBatch(edges: quadratureEdges(mph: 28, approaching: approaching)), into: &readings)
+        detector.finish(into: &readings)
+        try #require(readings.count == 1)
+        #expect(readings[0].direction == (approaching ? .approaching : .receding))
+        #expect(abs(readings[0].speed.mph - 28) < 0.3)
+    }
+
+    @Test("a module wired the other way is corrected by configuration")
+    func swapped() throws {
+        var detector = try VehicleDetector(
+            sensor: .dopplerQuadrature(carrierHz: EdgeMaker.carrier), settings: DetectorSettings(quadratureLagMeansApproaching: false))
+        var readings: [Reading] = []
+        detector.process(EdgeBatch(edges: quadratureEdges(mph: 28, approaching: true)), into: &readings)
+        detector.finish(into: &readings)
+        #expect(readings.map(\.direction) == [.receding])
+    }
+}
+
+@Suite("Small parts")
+struct SmallPartsTests {
+    @Test("median of five matches sorting, for every ordering with ties")
+    func medianOfFive() {
+        var random = TestRandom(seed: 99)
+        for _ in 0..<2000 {
+            let values = (0..<5).map { _ in Double(Int(random.unit() * 6)) }
+            #expect(median5(values[0], values[1], values[2], values[3], values[4]) == values.sorted()[2])
+        }
+    }
+
+    @Test("type-7 quantile matches numpy's default on known values")
+    func quantile() {
+        // numpy.percentile([1, 2, 3, 4, 10], [0, 25, 50, 80, 100]) == [1, 2, 3, 5.2, 10]
+        let sorted = [1.0, 2, 3, 4, 10]
+        #expect(PassEstimator.quantile(sorted, 0) == 1)
+        #expect(PassEstimator.quantile(sorted, 0.25) == 2)
+        #expect(PassEstimator.quantile(sorted, 0.5) == 3)
+        #expect(abs(PassEstimator.quantile(sorted, 0.8) - 5.2) < 1e-12)
+        #expect(PassEstimator.quantile(sorted, 1) == 10)
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import SpeedDomain
+
+/// Builds hand-made edge sequences: tones at chosen speeds, noise, flicker.
+struct EdgeMaker {
+    static let carrier = Doppler.hb100CarrierHz
+    var random: TestRandom
+    var edges: [Edge] = []
+    var now: UInt64
+
+    init(seed: UInt64, startNs: UInt64 = 1_000_000_000) {
+        random = TestRandom(seed: seed)
+        now = startNs
+    }
+
+    static func hz(mph: Double) -> Double { Doppler.shiftHz(radial: .mph(mph), carrierHz: carrier) }
+
+    /// A steady tone at the radial speed `mph(t)` (t in seconds from the tone's start), with
+    /// relative period jitter `jitter` (standard deviation as a fraction of the period).
+    mutating func tone(seconds: Double, jitter: Double = 0.01, mph: (Double) -> Double) {
+        let start = now
+        while Double(now - start) / 1e9 < seconds {
+            let t = Double(now - start) / 1e9
+            let period = 1e9 / Self.hz(mph: mph(t))
+            let jittered = period * (1 + jitter * random.normal())
+            now += UInt64(max(1000, jittered))
+            edges.append(Edge(timestampNs: now))
+        }
+    }
+
+    mutating func tone(mph: Double, seconds: Double, jitter: Double = 0.01) {
+        tone(seconds: seconds, jitter: jitter) { _ in mph }
+    }
+
+    /// Comparator toggling on noise alone: periods scattered widely (exponential, CV about 1).
+    mutating func noise(seconds: Double, meanPeriodMs: Double = 1.5) {
+        let end = now + UInt64(seconds * 1e9)
+        while now < end {
+            now += UInt64(max(50_000, random.exponential(mean: meanPeriodMs * 1e6)))
+            edges.append(Edge(timestampNs: now))
+        }
+    }
+
+    /// No edges at all for a while.
+    mutating func silence(seconds: Double) { now += UInt64(seconds * 1e9) }
+}
+
+/// SplitMix64: a tiny seeded generator so tests are deterministic.
+struct TestRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    mutating func normal() -> Double {
+        let u = max(unit(), 1e-300), v = unit()
+        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
+    }
+    mutating func exponential(mean: Double) -> Double { -mean * log(1 - unit()) }
+}
