@@ -105,7 +105,7 @@ public enum HTMLReport {
             lines: [.init(name: "before", colour: beforeColour, points: cumulative(e.before.pooled)), .init(name: "after", colour: afterColour, points: cumulative(e.after.pooled))]) + "\n"
         func hourly(_ phase: Phase) -> [(x: Double, y: Double)] { e.hourly.compactMap { h in h.mean[phase].map { (Double(h.hourOfDay), $0) } } }
         s += SVGChart(title: "Mean speed by hour of day (\(e.options.timeZone.identifier))", xLabel: "hour", yLabel: "mean (\(unit))").render(
-            lines: [.init(name: "before", colour: beforeColour, points: hourly(.before)), .init(name: "after", colour: afterColour, points: hourly(.after))]) + "\n"
+            lines: [.init(name: "before", colour: beforeColour, points: hourly(.before)), .init(name: "after", colour: afterColour, points: hourly(.after))], xDomain: 0...23) + "\n"
         let dates = Array(Set(e.daily.map(\.date))).sorted()
         func daily(_ phase: Phase) -> [(x: Double, y: Double)] {
             e.daily.filter { $0.phase == phase }.map { d in (Double(dates.firstIndex(of: d.date)!), Double(d.count)) }

@@ -16,13 +16,14 @@ struct SVGChart {
     var height = 260.0
     let left = 56.0, right = 16.0, top = 28.0, bottom = 40.0
 
-    func render(lines: [Series] = [], bars: [Series] = [], barWidth: Double = 1, xCategories: [String]? = nil) -> String {
+    func render(lines: [Series] = [], bars: [Series] = [], barWidth: Double = 1, xCategories: [String]? = nil, xDomain: ClosedRange<Double>? = nil) -> String {
         let all = (lines + bars).flatMap(\.points)
         guard !all.isEmpty else {
             return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"60\" role=\"img\"><text x=\"8\" y=\"30\">\(html(title)): no data</text></svg>"
         }
         var xMin = all.map(\.x).min()!, xMax = all.map(\.x).max()!
         if !bars.isEmpty { xMin -= barWidth / 2; xMax += barWidth / 2 }
+        if let xDomain { xMin = xDomain.lowerBound; xMax = xDomain.upperBound }
         if xMax == xMin { xMax = xMin + 1 }
         let yMax = niceCeiling(max(all.map(\.y).max()!, 1e-9))
         let plotW = width - left - right, plotH = height - top - bottom
@@ -42,9 +43,12 @@ struct SVGChart {
                 s += "<text x=\"\(f(sx(Double(i))))\" y=\"\(f(top + plotH + 14))\" text-anchor=\"middle\">\(html(c))</text>\n"
             }
         } else {
-            for i in 0...8 {
-                let x = xMin + (xMax - xMin) * Double(i) / 8
-                s += "<text x=\"\(f(sx(x)))\" y=\"\(f(top + plotH + 14))\" text-anchor=\"middle\">\(label(x))</text>\n"
+            // Ticks at round numbers: a step of 1, 2 or 5 × 10ⁿ giving at most about ten.
+            let step = niceCeiling((xMax - xMin) / 10)
+            var x = (xMin / step).rounded(.up) * step
+            while x <= xMax + 1e-9 {
+                s += "<line x1=\"\(f(sx(x)))\" y1=\"\(f(top + plotH))\" x2=\"\(f(sx(x)))\" y2=\"\(f(top + plotH + 4))\" stroke=\"#333\"/><text x=\"\(f(sx(x)))\" y=\"\(f(top + plotH + 15))\" text-anchor=\"middle\">\(label(x))</text>\n"
+                x += step
             }
         }
         s += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 6))\" text-anchor=\"middle\">\(html(xLabel))</text>\n"
@@ -73,7 +77,7 @@ struct SVGChart {
 
     private func niceCeiling(_ v: Double) -> Double {
         let magnitude = pow(10, floor(log10(v)))
-        for m in [1.0, 2, 2.5, 5, 10] where m * magnitude >= v { return m * magnitude }
+        for m in [1.0, 2, 5, 10] where m * magnitude >= v { return m * magnitude }
         return 10 * magnitude
     }
 }
