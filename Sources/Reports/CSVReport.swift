@@ -54,7 +54,7 @@ public enum CSVReport {
         for p in e.postStratified {
             let s = p.metric.isSpeed ? ReportFormatting.convert(1, from: u, to: .mph) : 1
             lines.append(row(id, "post_stratified_after", p.metric.field(), p.after * s, nil, nil, "", "post-stratified (coverage \(p.coverage))"))
-            lines.append(row(id, "post_stratified_change", p.metric.field(), p.change * s, nil, nil, "", "post-stratified (coverage \(p.coverage))"))
+            lines.append(row(id, "post_stratified_change", p.metric.field(), p.change * s, p.interval.map { Interval(low: $0.low * s, high: $0.high * s) }, nil, "", "post-stratified (coverage \(p.coverage)); cluster bootstrap"))
         }
         for b in e.binned {
             let n = "\(b.data.count)"

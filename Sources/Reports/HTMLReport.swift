@@ -64,7 +64,7 @@ public enum HTMLReport {
         if let note = e.changes.compactMap(\.note).first { s += "<p class=\"note\">\(html(note))</p>\n" }
         if !e.postStratified.isEmpty {
             s += "<p>Time-matched (after period reweighted to the before period's hour × weekday/weekend mix): "
-            s += e.postStratified.map { "\($0.metric.field(u)) after \(one($0.after)), change \(one($0.change))" }.joined(separator: "; ")
+            s += e.postStratified.map { "\($0.metric.field(u)) after \(one($0.after)), change \(one($0.change)) (95% \(range($0.interval)))" }.joined(separator: "; ")
             s += String(format: "; coverage %.0f%% of before vehicles.</p>\n", 100 * (e.postStratified.first?.coverage ?? 0))
         }
         s += String(format: "<p>Dose: %d sessions before, %d during, %d after; display on %.1f h, covert %.1f h.</p>\n",

@@ -84,7 +84,7 @@ public enum JSONReport {
             ] as [String: Any],
             "post_stratified": e.postStratified.isEmpty ? NSNull() : Dictionary(uniqueKeysWithValues: e.postStratified.map { p in
                 let scale = p.metric.isSpeed ? ReportFormatting.convert(1, from: e.site.limit.unit, to: .mph) : 1
-                return (p.metric.field(), ["after": p.after * scale, "change": p.change * scale, "coverage": p.coverage, "strata": p.strata] as Any)
+                return (p.metric.field(), ["after": p.after * scale, "change": p.change * scale, "ci95": ReportFormatting.interval(p.interval, scale: scale), "coverage": p.coverage, "strata": p.strata] as Any)
             }),
             "binned": binnedObject(e),
         ]

@@ -29,7 +29,7 @@ enum ReportFormatting {
             "interval": "95% seeded cluster bootstrap over sessions within site and period, percentile method (\(options.bootstrap.replicates) replicates, seed \(options.bootstrap.seed)); needs two or more sessions in each period",
             "naive_interval": "Welch's t interval treating vehicles as independent (means and shares only), shown beside the bootstrap as the naive one",
             "free_flow": options.freeFlowGapSeconds.map { "vehicles at least \($0) s behind the vehicle in front, same direction (the first vehicle of a session counts)" } ?? "off",
-            "post_stratification": options.postStratify ? "after period reweighted to the before period's mix of hour of day x weekday/weekend (\(options.timeZone.identifier)); mean, compliance and over-threshold only" : "off",
+            "post_stratification": options.postStratify ? "after period reweighted to the before period's mix of hour of day x weekday/weekend (\(options.timeZone.identifier)); mean, compliance and over-threshold only; change intervals by the same cluster bootstrap, leaving out replicates that share no stratum" : "off",
             "time_zone": options.timeZone.identifier,
             "binned": "binned exports reported apart: percentiles by the grouped-data formula P = L + w(pN - F_below)/f_bin, mean at bin midpoints, shares spreading each bin evenly",
         ]

@@ -35,13 +35,56 @@ extension SiteEvaluation {
         var phase: Phase
     }
 
-    /// Post-stratified after figures for mean, compliance and the over-threshold share.
-    static func postStratify(before: Period, after: Period, timeZone: TimeZone, limit: Double, threshold: Double) -> [PostStratified] {
-        func strata(_ hours: [HourCell]) -> [Int: HourCell] {
-            var out: [Int: HourCell] = [:]
-            for cell in hours {
-                let local = LocalHour(hourUTC: cell.hourUTC, timeZone: timeZone)
-                let s = PostStratification.stratum(hourOfDay: local.hourOfDay, weekend: local.isWeekend)
+    /// Post-stratified after figures for mean, compliance and the over-threshold share,
+    /// each with a cluster-bootstrap interval for its change.
+    static func postStratify(before: Period, after: Period, timeZone: TimeZone, limit: Double, threshold: Double, bootstrap: ClusterBootstrap) -> [PostStratified] {
+        let b = before.sessionHours.map { strata($0, timeZone) }
+        let a = after.sessionHours.map { strata($0, timeZone) }
+        let metrics: [Metric] = [.mean, .compliance, .overThreshold]
+        let point = estimates(before: pool(b), after: pool(a), metrics: metrics)
+        // Resample sessions exactly as ClusterBootstrap does (before draws, then after draws).
+        let bs = b.filter { !$0.isEmpty }, as_ = a.filter { !$0.isEmpty }
+        var replicates: [Metric: [Double]] = [:]
+        if bs.count > 1, as_.count > 1, bootstrap.replicates > 1 {
+            var rng = SplitMix64(seed: bootstrap.seed)
+            for _ in 0..<bootstrap.replicates {
+                let drawnBefore = (0..<bs.count).map { _ in bs[rng.index(below: bs.count)] }
+                let drawnAfter = (0..<as_.count).map { _ in as_[rng.index(below: as_.count)] }
+                for (metric, e) in estimates(before: pool(drawnBefore), after: pool(drawnAfter), metrics: metrics) {
+                    replicates[metric, default: []].append(e.change)
+                }
+            }
+        }
+        return metrics.compactMap { metric in
+            guard let e = point[metric] else { return nil }
+            var interval: Interval?
+            if let reps = replicates[metric]?.sorted(), let low = Percentile.type7(sorted: reps, 0.025), let high = Percentile.type7(sorted: reps, 0.975) {
+                interval = Interval(low: low, high: high)
+            }
+            return PostStratified(metric: metric, after: e.after, change: e.change, interval: interval, coverage: e.coverage, strata: e.strata)
+        }
+    }
+
+    /// A session's hour cells summed per stratum (local hour of day × weekday/weekend).
+    static func strata(_ hours: [HourCell], _ timeZone: TimeZone) -> [Int: HourCell] {
+        var out: [Int: HourCell] = [:]
+        for cell in hours where cell.count > 0 {
+            let local = LocalHour(hourUTC: cell.hourUTC, timeZone: timeZone)
+            let s = PostStratification.stratum(hourOfDay: local.hourOfDay, weekend: local.isWeekend)
+            var acc = out[s] ?? HourCell(hourUTC: Int64(s))
+            acc.count += cell.count
+            acc.sumKeys += cell.sumKeys
+            acc.compliant += cell.compliant
+            acc.overThreshold += cell.overThreshold
+            out[s] = acc
+        }
+        return out
+    }
+
+    static func pool(_ sessions: [[Int: HourCell]]) -> [Int: HourCell] {
+        var out: [Int: HourCell] = [:]
+        for session in sessions {
+            for (s, cell) in session {
                 var acc = out[s] ?? HourCell(hourUTC: Int64(s))
                 acc.count += cell.count
                 acc.sumKeys += cell.sumKeys
@@ -49,23 +92,39 @@ extension SiteEvaluation {
                 acc.overThreshold += cell.overThreshold
                 out[s] = acc
             }
-            return out
         }
-        let b = strata(before.hours)
-        let a = strata(after.hours).filter { $0.value.count > 0 }
-        let beforeCounts = b.mapValues(\.count)
-        var result: [PostStratified] = []
-        let metrics: [(Metric, (HourCell) -> Double)] = [
-            (.mean, { SpeedHistogram.value(ofKey: 1) * Double($0.sumKeys) / Double($0.count) }),
-            (.compliance, { 100 * Double($0.compliant) / Double($0.count) }),
-            (.overThreshold, { 100 * Double($0.overThreshold) / Double($0.count) }),
-        ]
-        for (metric, value) in metrics {
-            guard let vb = metric.value(before.pooled, limit: limit, threshold: threshold),
-                let ps = PostStratification.estimate(beforeCounts: beforeCounts, afterValues: a.mapValues(value))
-            else { continue }
-            result.append(PostStratified(metric: metric, after: ps.estimate, change: ps.estimate - vb, coverage: ps.coverage, strata: ps.strata))
+        return out
+    }
+
+    struct Estimate {
+        var after: Double
+        var change: Double
+        var coverage: Double
+        var strata: Int
+    }
+
+    /// The post-stratified after figure and its change against the (unmatched) before figure.
+    static func estimates(before: [Int: HourCell], after: [Int: HourCell], metrics: [Metric]) -> [Metric: Estimate] {
+        func value(_ metric: Metric, _ c: HourCell) -> Double {
+            switch metric {
+            case .compliance: return 100 * Double(c.compliant) / Double(c.count)
+            case .overThreshold: return 100 * Double(c.overThreshold) / Double(c.count)
+            default: return Double(c.sumKeys) / Double(c.count) * SpeedHistogram.resolution
+            }
         }
-        return result
+        var total = HourCell(hourUTC: 0)
+        for c in before.values {
+            total.count += c.count
+            total.sumKeys += c.sumKeys
+            total.compliant += c.compliant
+            total.overThreshold += c.overThreshold
+        }
+        guard total.count > 0 else { return [:] }
+        var out: [Metric: Estimate] = [:]
+        for metric in metrics {
+            guard let ps = PostStratification.estimate(beforeCounts: before.mapValues(\.count), afterValues: after.mapValues { value(metric, $0) }) else { continue }
+            out[metric] = Estimate(after: ps.estimate, change: ps.estimate - value(metric, total), coverage: ps.coverage, strata: ps.strata)
+        }
+        return out
     }
 }

@@ -15,6 +15,8 @@ public struct SiteEvaluation: Sendable {
         public var pooled: SpeedHistogram
         public var figures: PeriodFigures
         public var hours: [HourCell]
+        /// Hour cells per session, in the order of `sessions` (the bootstrap's clusters for time-matched figures).
+        public var sessionHours: [[HourCell]]
         /// Earliest start and latest end, ns.
         public var from: Int64?
         public var to: Int64?
@@ -38,6 +40,8 @@ public struct SiteEvaluation: Sendable {
         public var metric: Metric
         public var after: Double
         public var change: Double
+        /// Cluster bootstrap of the post-stratified change (same draws as the unmatched intervals); nil unless each period has two or more sessions.
+        public var interval: Interval?
         public var coverage: Double
         public var strata: Int
     }
@@ -104,13 +108,13 @@ public struct SiteEvaluation: Sendable {
             for a in mine { pooled.merge(a.histogram) }
             return Period(
                 phase: phase, sessions: mine.map(\.record), histograms: mine.map(\.histogram), pooled: pooled,
-                figures: PeriodFigures(pooled, limit: limit, threshold: threshold), hours: mine.flatMap(\.hours),
+                figures: PeriodFigures(pooled, limit: limit, threshold: threshold), hours: mine.flatMap(\.hours), sessionHours: mine.map(\.hours),
                 from: mine.map(\.record.startedAtNs).min(), to: mine.map(\.record.endedAtNs).max())
         }
         before = period(.before)
         after = period(.after)
         changes = Self.changes(before: before, after: after, limit: limit, threshold: threshold, bootstrap: options.bootstrap)
-        postStratified = options.postStratify ? Self.postStratify(before: before, after: after, timeZone: options.timeZone, limit: limit, threshold: threshold) : []
+        postStratified = options.postStratify ? Self.postStratify(before: before, after: after, timeZone: options.timeZone, limit: limit, threshold: threshold, bootstrap: options.bootstrap) : []
         dose = Self.dose(aggregates.map(\.record))
         (hourly, daily) = Self.profiles(aggregates, timeZone: options.timeZone)
         self.binned = Self.binned(binned)

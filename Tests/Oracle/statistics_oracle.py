@@ -140,6 +140,9 @@ def check_report(path):
                 check(f"report/{sid}/change/{field}/ci_high", (ch["ci95"] or [None, None])[1], hi * scale)
             else:
                 check(f"report/{sid}/change/{field}/ci", ch["ci95"], None)
+        if site["post_stratified"] is not None:
+            check_post_stratified(site, sessions, doc, limit, threshold, k)
+
     for name, field in METRICS:
         pilot = [c for c, is_pilot, _ in changes[field].values() if is_pilot]
         control = [c for c, _, is_control in changes[field].values() if is_control]
@@ -154,6 +157,62 @@ def check_report(path):
         lo, hi = np.percentile(reps, [2.5, 97.5])
         check(f"report/did/{field}/ci_low", did["ci95"][0], lo)
         check(f"report/did/{field}/ci_high", did["ci95"][1], hi)
+
+
+def check_post_stratified(site, sessions, doc, limit, threshold, k):
+    """Post-stratified after figures and their bootstrap intervals, from timestamps (the fixture is in UTC)."""
+    def strata(sid):
+        values = np.round(np.array(doc["speeds"][sid]) / 0.01) * 0.01
+        out = {}
+        for i, v in enumerate(values):
+            t = (doc["starts"][sid] + i * doc["spacing_ns"]) // 10**9
+            day, hour = t // 86400, (t % 86400) // 3600
+            weekday = (day + 4) % 7  # 0 = Sunday
+            s = hour + (24 if weekday in (0, 6) else 0)
+            out.setdefault(s, []).append(v)
+        return out
+    ids = {p: site["periods"][p]["session_ids"] for p in ("before", "after")}
+    per = {p: [strata(s) for s in ids[p]] for p in ids}
+
+    def pooled(sessions_strata):
+        out = {}
+        for st in sessions_strata:
+            for s, vs in st.items():
+                out.setdefault(s, []).extend(vs)
+        return out
+
+    fns = {"mean_mph": lambda a: np.mean(a), "compliance_pct": lambda a: 100 * np.mean(np.array(a) <= limit),
+           "over_threshold_pct": lambda a: 100 * np.mean(np.array(a) >= threshold)}
+
+    def estimate(field, before, after):
+        shared = [s for s in before if s in after]
+        if not shared:  # a replicate with no stratum in common is left out, as in Swift
+            return None
+        w = np.array([len(before[s]) for s in shared], dtype=float)
+        ps = float(np.dot(w / w.sum(), [fns[field](after[s]) for s in shared]))
+        raw = fns[field](np.concatenate([before[s] for s in before]))
+        return ps, ps - raw, w.sum() / sum(len(v) for v in before.values())
+
+    sid = site["site"]["id"]
+    for field in fns:
+        got = site["post_stratified"][field]
+        scale = k if field == "mean_mph" else 1
+        after, change, coverage = estimate(field, pooled(per["before"]), pooled(per["after"]))
+        check(f"report/{sid}/post_stratified/{field}/after", got["after"], after * scale)
+        check(f"report/{sid}/post_stratified/{field}/change", got["change"], change * scale)
+        check(f"report/{sid}/post_stratified/{field}/coverage", got["coverage"], coverage)
+        if len(per["before"]) > 1 and len(per["after"]) > 1:
+            rng = SplitMix64(doc["seed"])
+            reps = []
+            for _ in range(doc["replicates"]):
+                b = [per["before"][rng.index(len(per["before"]))] for _ in per["before"]]
+                a = [per["after"][rng.index(len(per["after"]))] for _ in per["after"]]
+                e = estimate(field, pooled(b), pooled(a))
+                if e is not None:
+                    reps.append(e[1])
+            lo, hi = np.percentile(reps, [2.5, 97.5])
+            check(f"report/{sid}/post_stratified/{field}/ci_low", (got["ci95"] or [None])[0], lo * scale)
+            check(f"report/{sid}/post_stratified/{field}/ci_high", (got["ci95"] or [None, None])[1], hi * scale)
 
 
 def main():

@@ -17,7 +17,7 @@ struct OracleReportExportTests {
         let text = try ReportRequest(scope: .compare, format: .json, options: options).render(store: ReportFixtures.store())
         let report = try JSONSerialization.jsonObject(with: Data(text.utf8))
         let document: [String: Any] = [
-            "report": report, "speeds": ReportFixtures.speeds, "replicates": options.bootstrap.replicates, "seed": options.bootstrap.seed,
+            "report": report, "speeds": ReportFixtures.speeds, "starts": ReportFixtures.starts, "spacing_ns": 50_000_000_000, "replicates": options.bootstrap.replicates, "seed": options.bootstrap.seed,
         ]
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent(".build/oracle/report.json")

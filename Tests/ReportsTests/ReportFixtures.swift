@@ -48,13 +48,25 @@ enum ReportFixtures {
         return out
     }
 
+    /// Wall time of each fixture session's first vehicle, ns; vehicles follow every 50 s.
+    static var starts: [String: Int64] {
+        var out: [String: Int64] = [:]
+        for site in sites {
+            for (i, (_, day, hour, _, _)) in plan(site.id).enumerated() {
+                out["\(site.id)-\(i)"] = start + Int64(day) * 24 * hourNs + Int64(hour) * hourNs
+            }
+        }
+        return out
+    }
+
     static func store() throws -> SQLiteCollectorStore {
         let store = try SQLiteCollectorStore()
         let speeds = self.speeds
         for site in sites {
             try store.addSite(site)
             for (i, (phase, day, hour, n, _)) in plan(site.id).enumerated() {
-                let begin = start + Int64(day) * 24 * hourNs + Int64(hour) * hourNs
+                let begin = starts["\(site.id)-\(i)"]!
+                precondition(begin == start + Int64(day) * 24 * hourNs + Int64(hour) * hourNs)
                 let readings = speeds["\(site.id)-\(i)"]!.enumerated().map { k, v in
                     IngestReading(wallTimeNs: begin + Int64(k) * 50_000_000_000, speedMetresPerSecond: Speed(v, site.limit.unit).metresPerSecond, direction: .approaching, quality: 1, flags: 0)
                 }
