@@ -297,7 +297,7 @@ def main():
 
     check_report(os.path.join(ROOT, ".build", "oracle", "report.json"))
 
-    print(f"statistics oracle: {passed} passed, {failed} failed")
+    print(f"oracle: {passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
 
 
