@@ -29,9 +29,11 @@ enum CollectorSchema {
                         session_key INTEGER NOT NULL, hour_utc INTEGER NOT NULL, count INTEGER NOT NULL, sum_keys INTEGER NOT NULL,
                         compliant INTEGER NOT NULL, over_threshold INTEGER NOT NULL,
                         PRIMARY KEY (session_key, hour_utc)) WITHOUT ROWID;
-                    CREATE TABLE binned_import (sha256 TEXT PRIMARY KEY, file TEXT NOT NULL, imported_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP);
+                    CREATE TABLE binned_import (
+                        sha256 TEXT NOT NULL, site_id TEXT NOT NULL REFERENCES site(id), phase TEXT NOT NULL, file TEXT NOT NULL,
+                        imported_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY (sha256, site_id, phase));
                     CREATE TABLE binned_count (
-                        import_sha256 TEXT NOT NULL REFERENCES binned_import(sha256), site_id TEXT NOT NULL REFERENCES site(id),
+                        import_sha256 TEXT NOT NULL, site_id TEXT NOT NULL REFERENCES site(id),
                         phase TEXT NOT NULL, period_start_ns INTEGER NOT NULL, period_end_ns INTEGER NOT NULL,
                         lower REAL NOT NULL, upper REAL NOT NULL, count INTEGER NOT NULL);
                     CREATE INDEX binned_count_site ON binned_count(site_id);

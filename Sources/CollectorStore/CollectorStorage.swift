@@ -32,7 +32,8 @@ public protocol CollectorStorage: Sendable {
     /// computed from the stored readings.
     func aggregates(siteID: String, minimumHeadwaySeconds: Double?) throws(CollectorStoreError) -> [SessionAggregate]
 
-    /// Stores binned counts from one export, identified by its SHA-256; the same export twice counts once.
+    /// Stores binned counts from one export for one site and phase; the same export
+    /// (by SHA-256) for the same site and phase counts once.
     func ingestBinned(_ counts: [BinnedCount], sha256: String, file: String) throws(CollectorStoreError) -> IngestOutcome
     func binnedCounts(siteID: String) throws(CollectorStoreError) -> [BinnedCount]
 }

@@ -76,11 +76,22 @@ extension SQLiteCollectorStore {
     public func ingestBinned(_ counts: [BinnedCount], sha256: String, file: String) throws(CollectorStoreError) -> IngestOutcome {
         let path = self.path
         return try write("import binned counts from \(file)") { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM binned_import WHERE sha256 = ?", arguments: [sha256]) == true { return .alreadyImported }
-            for site in Set(counts.map(\.siteID)) where try Bool.fetchOne(db, sql: "SELECT 1 FROM site WHERE id = ?", arguments: [site]) != true {
-                throw CollectorStoreError.unknownSite(path, site)
+            // The same export for the same site and phase counts once.
+            let targets = Set(counts.map { [$0.siteID, $0.phase.rawValue] })
+            var fresh = false
+            for t in targets {
+                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM site WHERE id = ?", arguments: [t[0]]) == true else {
+                    throw CollectorStoreError.unknownSite(path, t[0])
+                }
+                if try Bool.fetchOne(db, sql: "SELECT 1 FROM binned_import WHERE sha256 = ? AND site_id = ? AND phase = ?", arguments: [sha256, t[0], t[1]]) != true {
+                    fresh = true
+                }
             }
-            try db.execute(sql: "INSERT INTO binned_import (sha256, file) VALUES (?, ?)", arguments: [sha256, file])
+            guard fresh else { return .alreadyImported }
+            guard targets.count == 1 else { throw CollectorStoreError.invalidArgument(path, "one binned import is for one site and phase") }
+            try db.execute(
+                sql: "INSERT INTO binned_import (sha256, site_id, phase, file) VALUES (?, ?, ?, ?)",
+                arguments: [sha256, counts[0].siteID, counts[0].phase.rawValue, file])
             let insert = try db.makeStatement(
                 sql: "INSERT INTO binned_count (import_sha256, site_id, phase, period_start_ns, period_end_ns, lower, upper, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             for c in counts {

@@ -116,6 +116,9 @@ struct VanImportTests {
         let error = try #require(throws: ImportError.self) { try importer.importFile(bad.path, siteID: "HIGH-ST", phase: .before) }
         #expect(error.line == 3 && error.field == "High")
         #expect(try store.binnedCounts(siteID: "HIGH-ST").count == 2)
+        // The same file for the after phase is another import.
+        #expect(try importer.importFile(good.path, siteID: "HIGH-ST", phase: .after) == .imported(readings: 52))
+        #expect(try store.binnedCounts(siteID: "HIGH-ST").count == 4)
         #expect(try store.readingCount() == 0)
     }
 }
