@@ -8,31 +8,37 @@ import Foundation
 /// On disk the private key is one line of base64 (the 32-byte raw seed), mode
 /// 0600; the public key goes beside it as `PATH.pub`, one line of base64.
 public struct DeviceKey: Sendable {
-    /// The 32-byte seed; the CryptoKit-style key type is not `Sendable`, so it is rebuilt when needed.
+    /// The 32-byte seed; the CryptoKit-style key type is not `Sendable`, so it is rebuilt when signing.
     let raw: Data
-    var privateKey: Curve25519.Signing.PrivateKey { try! .init(rawRepresentation: raw) }
+    /// The public half's raw bytes, derived once when the key is made.
+    private let publicRaw: Data
 
     /// A fresh random key.
     public static func generate() -> DeviceKey { DeviceKey(privateKey: .init()) }
 
     /// A key from its 32-byte raw representation (tests use a fixed one).
     public init(rawRepresentation: Data) throws(BundleError) {
-        guard (try? Curve25519.Signing.PrivateKey(rawRepresentation: rawRepresentation)) != nil else {
+        guard let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: rawRepresentation) else {
             throw .badKey("<raw key>", "not a 32-byte Ed25519 private key")
         }
-        raw = rawRepresentation
+        self.init(privateKey: key)
     }
 
-    init(privateKey: Curve25519.Signing.PrivateKey) { raw = privateKey.rawRepresentation }
+    init(privateKey: Curve25519.Signing.PrivateKey) {
+        raw = privateKey.rawRepresentation
+        publicRaw = privateKey.publicKey.rawRepresentation
+    }
 
     /// The public key as base64, the form `collector devices add` takes.
     public var publicKeyBase64: String { publicKey.base64 }
 
     /// The public half, to register with the collector.
-    public var publicKey: DevicePublicKey { DevicePublicKey(raw: privateKey.publicKey.rawRepresentation) }
+    public var publicKey: DevicePublicKey { DevicePublicKey(raw: publicRaw) }
 
     /// Signs `data` (a bundle signs its SHA-256 digest).
-    func signature(for data: Data) throws -> Data { try privateKey.signature(for: data) }
+    func signature(for data: Data) throws -> Data {
+        try Curve25519.Signing.PrivateKey(rawRepresentation: raw).signature(for: data)
+    }
 
     /// Loads a private key written by `save(to:)`.
     public static func load(path: String) throws(BundleError) -> DeviceKey {
