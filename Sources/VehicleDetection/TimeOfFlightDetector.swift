@@ -3,10 +3,10 @@ public import SpeedDomain
 /// Speeds from two detectors a known distance apart (tubes, beams, loops).
 ///
 /// Edges are gathered into clusters separated by quiet gaps. Within a
-/// cluster, A and B edges are paired by the delay between the detectors that
-/// most pairs share (one vehicle's axles all share it), repeatedly, so
-/// vehicles crossing both ways at once, missed triggers and spurious ones do
-/// not produce wrong pairs.
+/// cluster, A and B edges are paired one vehicle at a time by the delay
+/// between the detectors that its axles share (see `Alignment`), so vehicles
+/// crossing both ways at once, missed triggers and spurious ones do not
+/// produce wrong pairs.
 /// Each A–B pair is one axle (or one vehicle, for beams): its speed is the
 /// spacing over the time between the two edges, its direction which detector
 /// fired first. Consecutive axles close enough to belong to one vehicle are
@@ -36,6 +36,10 @@ public struct TimeOfFlightDetector: Sendable {
     public let configuration: Configuration
     private var cluster: [Edge] = []
     private var droppedSinceLastReading = false
+    /// Speeds of the last vehicles read from two or more axles, m/s: the prior
+    /// that settles a lost trigger's ambiguous pairing.
+    private var recentSpeeds: [Double] = []
+    static let recentSpeedCount = 64
 
     public init(configuration: Configuration) {
         self.configuration = configuration
@@ -64,7 +68,11 @@ public struct TimeOfFlightDetector: Sendable {
         // Pairs are allowed down to half the floor so a slow rider's true pair
         // wins over a wrong faster one; the floor then rejects the reading.
         let maximumGapNs = UInt64(configuration.spacingMetres / (0.5 * configuration.minimumSpeed.metresPerSecond) * 1e9)
-        guard let pairs = Self.align(a, b, maximumGapNs: maximumGapNs) else { return }
+        let alignment = Alignment(
+            spacingMetres: configuration.spacingMetres, maximumAxleSpacingMetres: configuration.maximumAxleSpacingMetres,
+            maximumGapNs: maximumGapNs, recentSpeeds: recentSpeeds)
+        let pairs = alignment.align(a, b)
+        guard !pairs.isEmpty else { return }
         let vehicles = groupIntoVehicles(pairs.filter(\.approaching)) + groupIntoVehicles(pairs.filter { !$0.approaching })
         for axles in vehicles.sorted(by: { $0[0].first < $1[0].first }) {
             if let reading = reading(for: axles) { readings.append(reading) }
@@ -75,68 +83,151 @@ public struct TimeOfFlightDetector: Sendable {
     struct Crossing: Hashable {
         var a: UInt64
         var b: UInt64
+        /// Chosen by the speed prior between equally good explanations of the edges.
+        var byPrior = false
         var first: UInt64 { min(a, b) }
         var gapNs: UInt64 { a > b ? a - b : b - a }
         var approaching: Bool { a <= b }
     }
 
-    /// Pairs A and B edges into crossings. Every axle of one vehicle takes the
-    /// same time from one detector to the other, so the delay (signed: A first
-    /// means approaching) shared by the most pairs is found first, its pairs
-    /// taken in time order, and the search repeated on the edges left. This
-    /// untangles vehicles crossing both ways at once and leaves stray or
-    /// missed triggers unpaired instead of pairing them wrongly.
-    static func align(_ a: [UInt64], _ b: [UInt64], maximumGapNs: UInt64) -> [Crossing]? {
-        var freeA = a.map { Int64($0) }
-        var freeB = b.map { Int64($0) }
-        var crossings: [Crossing] = []
-        let limit = Int64(maximumGapNs)
-        while !freeA.isEmpty, !freeB.isEmpty {
-            var best: (support: Int, spread: Int64, delay: Int64, pairs: [(Int, Int)])?
-            var tiedWithOtherDelay = false
-            for x in freeA {
-                for y in freeB where y != x && abs(y - x) <= limit {
+    /// Pairs A and B edges of one cluster into crossings.
+    ///
+    /// Every axle of one vehicle takes the same time from one detector to the
+    /// other, so the delay (signed: A first means approaching) shared by the
+    /// most axles of one vehicle (consecutive pairs within an axle spacing of
+    /// each other) is found first, that vehicle's pairs are taken, and the
+    /// search is repeated on the edges left; the delay's support over the whole
+    /// cluster breaks ties (beams give one pair per vehicle). This untangles
+    /// vehicles crossing both ways at once without one vehicle's delay claiming
+    /// an axle of another, and leaves stray triggers unpaired.
+    ///
+    /// When a lost trigger leaves single pairs at different delays equally
+    /// good, the edges cannot decide; the speed typical of recent traffic
+    /// decides if every other is at least e^6 times less likely (taking
+    /// traffic speeds as normal, spread from their median absolute deviation),
+    /// and the crossing is marked; otherwise the edges stay unpaired.
+    struct Alignment {
+        var spacingMetres: Double
+        var maximumAxleSpacingMetres: Double
+        var maximumGapNs: UInt64
+        /// Speeds of recent unambiguous vehicles, m/s.
+        var recentSpeeds: [Double]
+
+        struct Candidate {
+            var vehicleSupport: Int
+            var clusterSupport: Int
+            var spread: Int64
+            var delay: Int64
+            var pairs: [(Int, Int)]
+
+            func beats(_ other: Candidate) -> Bool {
+                (vehicleSupport, clusterSupport, -spread) > (other.vehicleSupport, other.clusterSupport, -other.spread)
+            }
+            func ties(_ other: Candidate) -> Bool {
+                vehicleSupport == other.vehicleSupport && clusterSupport == other.clusterSupport && spread == other.spread
+                    && abs(delay - other.delay) > Alignment.tolerance(other.delay)
+            }
+        }
+
+        func align(_ a: [UInt64], _ b: [UInt64]) -> [Crossing] {
+            var freeA = a.map { Int64($0) }
+            var freeB = b.map { Int64($0) }
+            var crossings: [Crossing] = []
+            while !freeA.isEmpty, !freeB.isEmpty {
+                let tied = bestCandidates(freeA, freeB)
+                guard var chosen = tied.first else { break }
+                var byPrior = false
+                if tied.count > 1 {
+                    guard let plausible = mostPlausible(tied) else { break }
+                    chosen = plausible
+                    byPrior = true
+                }
+                crossings += chosen.pairs.map { Crossing(a: UInt64(freeA[$0.0]), b: UInt64(freeB[$0.1]), byPrior: byPrior) }
+                let usedA = Set(chosen.pairs.map(\.0)), usedB = Set(chosen.pairs.map(\.1))
+                freeA = freeA.enumerated().filter { !usedA.contains($0.offset) }.map(\.element)
+                freeB = freeB.enumerated().filter { !usedB.contains($0.offset) }.map(\.element)
+            }
+            return crossings.sorted { $0.first < $1.first }
+        }
+
+        /// The best candidate delay, with any others that tie with it.
+        private func bestCandidates(_ a: [Int64], _ b: [Int64]) -> [Candidate] {
+            var best: [Candidate] = []
+            let limit = Int64(maximumGapNs)
+            for x in a {
+                for y in b where y != x && abs(y - x) <= limit {
                     let delay = y - x
-                    let pairs = pairsSharing(delay: delay, freeA, freeB)
-                    let spread = pairs.reduce(Int64(0)) { $0 + abs((freeB[$1.1] - freeA[$1.0]) - delay) }
-                    if let current = best, pairs.count == current.support, spread == current.spread,
-                        abs(delay - current.delay) > max(abs(current.delay) / 25, 200_000)
-                    {
-                        tiedWithOtherDelay = true
-                    }
-                    if best == nil || pairs.count > best!.support || (pairs.count == best!.support && spread < best!.spread) {
-                        best = (pairs.count, spread, delay, pairs)
-                        tiedWithOtherDelay = false
+                    let all = Self.pairsSharing(delay: delay, tolerance: Self.tolerance(delay), a, b)
+                    let vehicle = oneVehicle(Self.pairsSharing(delay: delay, tolerance: Self.axleTolerance(delay), a, b), delay: delay, a)
+                    let spread = vehicle.reduce(Int64(0)) { $0 + abs((b[$1.1] - a[$1.0]) - delay) }
+                    let candidate = Candidate(
+                        vehicleSupport: vehicle.count, clusterSupport: all.count, spread: spread, delay: delay, pairs: vehicle)
+                    if let leader = best.first {
+                        if candidate.beats(leader) {
+                            best = [candidate]
+                        } else if candidate.ties(leader), best.allSatisfy({ candidate.ties($0) }) {
+                            best.append(candidate)
+                        }
+                    } else {
+                        best = [candidate]
                     }
                 }
             }
-            guard let chosen = best, chosen.support > 0 else { break }
-            // One pair against another equally good at a different delay (a lost
-            // trigger leaves a stray edge either side): the edges cannot decide,
-            // so they stay unpaired rather than give a wrong speed.
-            if chosen.support == 1, tiedWithOtherDelay { break }
-            crossings += chosen.pairs.map { Crossing(a: UInt64(freeA[$0.0]), b: UInt64(freeB[$0.1])) }
-            let usedA = Set(chosen.pairs.map(\.0)), usedB = Set(chosen.pairs.map(\.1))
-            freeA = freeA.enumerated().filter { !usedA.contains($0.offset) }.map(\.element)
-            freeB = freeB.enumerated().filter { !usedB.contains($0.offset) }.map(\.element)
+            return best
         }
-        return crossings.isEmpty ? nil : crossings.sorted { $0.first < $1.first }
-    }
 
-    /// Pairs (index in A, index in B), each edge at most once, whose delay b − a
-    /// is within 4% of `delay`, taken in time order.
-    private static func pairsSharing(delay: Int64, _ a: [Int64], _ b: [Int64]) -> [(Int, Int)] {
-        let tolerance = max(abs(delay) / 25, 200_000)
-        var pairs: [(Int, Int)] = []
-        var j = 0
-        for (i, x) in a.enumerated() {
-            while j < b.count, b[j] - x < delay - tolerance { j += 1 }
-            if j < b.count, abs(b[j] - x - delay) <= tolerance {
-                pairs.append((i, j))
-                j += 1
+        /// The longest run of pairs close enough to be axles of one vehicle at the delay's speed.
+        private func oneVehicle(_ pairs: [(Int, Int)], delay: Int64, _ a: [Int64]) -> [(Int, Int)] {
+            guard pairs.count > 1 else { return pairs }
+            let metresPerNs = spacingMetres / Double(abs(delay))
+            var best = 0..<1
+            var runStart = 0
+            for index in 1..<pairs.count {
+                let apart = Double(a[pairs[index].0] - a[pairs[index - 1].0]) * metresPerNs
+                if apart > maximumAxleSpacingMetres { runStart = index }
+                if index + 1 - runStart > best.count { best = runStart..<(index + 1) }
             }
+            return Array(pairs[best])
         }
-        return pairs
+
+        /// Among tied candidates, the one whose speed is typical of recent
+        /// traffic when every other is far outside it; nil when none stands out.
+        private func mostPlausible(_ tied: [Candidate]) -> Candidate? {
+            guard recentSpeeds.count >= 5 else { return nil }
+            let sorted = recentSpeeds.sorted()
+            let median = sorted[sorted.count / 2]
+            let deviations = sorted.map { abs($0 - median) }.sorted()
+            let spread = max(1.4826 * deviations[deviations.count / 2], 0.08 * median)
+            let scored = tied.map { (candidate: $0, z: abs(spacingMetres / (Double(abs($0.delay)) / 1e9) - median) / spread) }
+                .sorted { $0.z < $1.z }
+            // The others must be at least e^6 (about 400) times less likely, taking traffic speeds as normal.
+            let best = scored[0].z
+            guard best <= 3, scored.dropFirst().allSatisfy({ ($0.z * $0.z - best * best) / 2 >= 6 }) else { return nil }
+            return scored[0].candidate
+        }
+
+        /// How far apart two vehicles' delays may be and still count as one
+        /// traffic speed: 4% (or 0.2 ms).
+        static func tolerance(_ delay: Int64) -> Int64 { max(abs(delay) / 25, 200_000) }
+
+        /// How far apart the delays of one vehicle's axles may be: its speed
+        /// does not change while it crosses, so only timing jitter separates them: 1.5% (or 0.5 ms).
+        static func axleTolerance(_ delay: Int64) -> Int64 { max(abs(delay) * 3 / 200, 500_000) }
+
+        /// Pairs (index in A, index in B), each edge at most once, whose delay b − a
+        /// is within `tolerance` of `delay`, taken in time order.
+        static func pairsSharing(delay: Int64, tolerance: Int64, _ a: [Int64], _ b: [Int64]) -> [(Int, Int)] {
+            var pairs: [(Int, Int)] = []
+            var j = 0
+            for (i, x) in a.enumerated() {
+                while j < b.count, b[j] - x < delay - tolerance { j += 1 }
+                if j < b.count, abs(b[j] - x - delay) <= tolerance {
+                    pairs.append((i, j))
+                    j += 1
+                }
+            }
+            return pairs
+        }
     }
 
     /// Splits consecutive crossings in one direction into vehicles by axle spacing.
@@ -165,7 +256,12 @@ public struct TimeOfFlightDetector: Sendable {
         let speed = Speed(metresPerSecond: median)
         guard speed >= configuration.minimumSpeed, speed <= configuration.maximumSpeed else { return nil }
         let spread = (speeds.last! - speeds.first!) / median
-        let quality = max(0, min(1, 1 - spread / 0.1)) * (axles.count >= 2 ? 1 : 0.8)
+        let guessed = axles.contains(where: \.byPrior)
+        let quality = max(0, min(1, 1 - spread / 0.1)) * (axles.count >= 2 ? 1 : 0.8) * (guessed ? 0.5 : 1)
+        if !guessed {
+            recentSpeeds.append(median)
+            if recentSpeeds.count > Self.recentSpeedCount { recentSpeeds.removeFirst() }
+        }
         var flags: ReadingFlags = []
         if quality < 0.5 { flags.insert(.lowQuality) }
         if droppedSinceLastReading { flags.insert(.edgesDropped) }

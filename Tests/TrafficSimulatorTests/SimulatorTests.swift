@@ -83,14 +83,16 @@ struct SimulatorTests {
         #expect(score.p95AbsoluteErrorMph <= 1.5, "\(score)")
     }
 
-    @Test("car following: no vehicle in a lane passes through the one in front")
+    @Test("car following: no vehicle in a lane runs into the rear of the one in front")
     func carFollowing() throws {
         let scenario = try Scenario.parse(shortScenario(seconds: 600, flow: 900))
         let users = Simulation(scenario: scenario).users.filter(\.kind.isMotorVehicle)
         for direction in [Direction.approaching, .receding] {
             let lane = users.filter { $0.direction == direction }.sorted { $0.passNs < $1.passNs }
             for (leader, follower) in zip(lane, lane.dropFirst()) {
-                #expect(follower.passNs - leader.passNs >= 850_000_000)
+                // At least 0.9 s of clear road behind the leader's rear bumper.
+                let clearNs = Double(follower.passNs - leader.passNs) - leader.kind.lengthMetres / leader.speed.metresPerSecond * 1e9
+                #expect(clearNs >= 850_000_000, "\(leader.kind) then \(follower.kind): \(clearNs / 1e9) s clear")
                 if follower.passNs - leader.passNs < 4_000_000_000 { #expect(follower.speedMph <= leader.speedMph) }
             }
         }

@@ -57,11 +57,46 @@ struct TimeOfFlightDetectorTests {
         #expect(abs(readings[0].speed.mph - 25) < 0.01)
     }
 
-    @Test("a two-axle vehicle that lost a trigger is ambiguous, and is not given a guessed speed")
+    @Test("with no traffic seen yet, a two-axle vehicle that lost a trigger is ambiguous, and is not given a guessed speed")
     func ambiguousPair() throws {
         // A0, B0, B1: the car at 30 mph with B1 stray, or at 12.8 mph with B0 stray.
         var edges = vehicle(at: 10, mph: 30, axles: [0, 2.7])
         edges.remove(at: 2)
         #expect(try detect(edges).isEmpty)
+    }
+
+    @Test("after steady traffic, a lost trigger is settled by the traffic's speed, and the reading is flagged")
+    func lostTriggerSettledByTraffic() throws {
+        var edges: [Edge] = []
+        for index in 0..<8 { edges += vehicle(at: 10 + 5 * Double(index), mph: 29 + Double(index % 3), axles: [0, 2.7]) }
+        var ambiguous = vehicle(at: 60, mph: 30, axles: [0, 2.7])
+        ambiguous.remove(at: 2)  // A0, B0, B1 left: 30 mph, or 12.8 mph with B0 stray
+        let readings = try detect(edges + ambiguous)
+        try #require(readings.count == 9)
+        #expect(abs(readings[8].speed.mph - 30) < 0.01)
+        #expect(readings[8].flags.contains(.lowQuality))
+        #expect(readings.prefix(8).allSatisfy { !$0.flags.contains(.lowQuality) })
+    }
+
+    @Test("a lost trigger stays unpaired when recent traffic makes neither speed typical")
+    func lostTriggerNeitherTypical() throws {
+        var edges: [Edge] = []
+        for index in 0..<8 { edges += vehicle(at: 10 + 5 * Double(index), mph: 20, axles: [0, 2.7]) }
+        var ambiguous = vehicle(at: 60, mph: 30, axles: [0, 2.7])
+        ambiguous.remove(at: 2)
+        #expect(try detect(edges + ambiguous).count == 8)
+    }
+
+    @Test("a receding van's axles are not claimed by an approaching car whose delay one cross pair matches")
+    func crossingVehiclesPairedAxleByAxle() throws {
+        // The van's front A edge and rear B edge are 158.9 ms apart: within 4%
+        // of the car's 154.9 ms delay, and 0.41 s (2.6 m) behind the car's rear axle.
+        let car = vehicle(at: 51.3715, mph: 28.88, axles: [0, 2.7])
+        let van = vehicle(at: 51.783, mph: 21.12, axles: [0, 3.5], approaching: false)
+        let readings = try detect(car + van)
+        try #require(readings.count == 2)
+        #expect(readings.map(\.direction) == [.approaching, .receding])
+        #expect(abs(readings[0].speed.mph - 28.88) < 0.05)
+        #expect(abs(readings[1].speed.mph - 21.12) < 0.05)
     }
 }

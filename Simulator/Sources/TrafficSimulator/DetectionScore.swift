@@ -8,7 +8,8 @@ public import SpeedDomain
 /// within `margin` of the floor may go either way and count in neither. Readings are paired with road users
 /// by timing (an approaching user's tone ends as it reaches the sensor, a
 /// receding user's starts there; or, when a stronger vehicle masked it, the
-/// reading lies within the span it was visible), closest first; a reading left unpaired, paired with a user that
+/// reading lies within the span it was visible), closest first, and never
+/// against the direction a reading reports; a reading left unpaired, paired with a user that
 /// must not be detected, or paired with a user already paired (a pass split in
 /// two) is a false detection.
 public struct DetectionScore: Sendable, Hashable, CustomStringConvertible {
@@ -64,6 +65,8 @@ public struct DetectionScore: Sendable, Hashable, CustomStringConvertible {
             let start = end - Double(reading.durationNs)
             for e in seen {
                 let entry = entries[e]
+                // A reading that knows its direction (I/Q, two detectors) belongs to a user going that way.
+                if reading.direction != .unknown, reading.direction != entry.user.direction { continue }
                 let pass = Double(entry.passMonotonicNs)
                 let timeError = abs((entry.user.direction == .approaching ? end : start) - pass) / 1e9
                 // A stronger vehicle can mask this one for a while, delaying its tone;

@@ -29,6 +29,19 @@ public enum RoadUserKind: String, Sendable, Hashable, Codable, CaseIterable {
         }
     }
 
+    /// Overall length, m: front axle to rear bumper plus the front overhang,
+    /// which is what a follower must keep clear of.
+    public var lengthMetres: Double {
+        switch self {
+        case .car: return 4.5
+        case .van: return 5.5
+        case .hgv: return 16.5
+        case .motorcycle: return 2.2
+        case .cyclist: return 1.8
+        case .pedestrian: return 0.5
+        }
+    }
+
     /// Whether a road user of this kind is a motor vehicle.
     public var isMotorVehicle: Bool { self != .cyclist && self != .pedestrian }
 }

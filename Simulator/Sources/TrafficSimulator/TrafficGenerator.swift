@@ -44,14 +44,16 @@ struct TrafficGenerator {
     }
 
     /// Vehicles in one lane cannot pass through each other: each keeps at least
-    /// about a second behind the one in front, and one that has caught up
+    /// about a second of clear road behind the rear of the one in front (so a
+    /// long HGV's follower passes later than a car's), and one that has caught up
     /// within a few seconds is held to its leader's speed, so it joins the platoon.
     static func carFollowing(_ lane: [RoadUser], random: inout SeededRandom) -> [RoadUser] {
         var ordered = lane.sorted { $0.passNs < $1.passNs }
         for index in ordered.indices.dropFirst() {
             let leader = ordered[index - 1]
             var follower = ordered[index]
-            let minimumGapNs = UInt64(random.uniform(0.9...1.3) * 1e9)
+            let leaderLengthSeconds = leader.kind.lengthMetres / leader.speed.metresPerSecond
+            let minimumGapNs = UInt64((leaderLengthSeconds + random.uniform(0.9...1.3)) * 1e9)
             if follower.passNs < leader.passNs + minimumGapNs { follower.passNs = leader.passNs + minimumGapNs }
             if follower.passNs < leader.passNs + 4_000_000_000, follower.speedMph > leader.speedMph {
                 follower.speedMph = max(8, leader.speedMph - abs(random.normal(mean: 0, sd: 0.5)))
