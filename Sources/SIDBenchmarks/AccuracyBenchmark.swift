@@ -35,6 +35,12 @@ struct AccuracyBenchmark {
                 try lines.joined(separator: "\n").write(toFile: "\(dump)/\(name).readings.csv", atomically: true, encoding: .utf8)
             }
             let score = DetectionScore(readings: readings, truth: simulation.groundTruth, floorMph: detector.floor.mph)
+            if let dump = ProcessInfo.processInfo.environment["SID_BENCH_DUMP"] {
+                let missed = ["id,kind,speed_mph,in_platoon"] + score.missed.map { "\($0.id),\($0.kind),\($0.mph),\($0.inPlatoon ? 1 : 0)" }
+                try missed.joined(separator: "\n").write(toFile: "\(dump)/\(name).missed.csv", atomically: true, encoding: .utf8)
+                let falses = ["start_s,end_s,speed_mph,why"] + score.falseReadings.map { "\($0.start),\($0.end),\($0.mph),\($0.why)" }
+                try falses.joined(separator: "\n").write(toFile: "\(dump)/\(name).false.csv", atomically: true, encoding: .utf8)
+            }
             print(
                 "\(name): edges=\(edges.count) simulated_s=\(String(format: "%.1f", simulated)) bias_mph=\(String(format: "%+.2f", score.meanSignedErrorMph)) "
                     + "resolvable=\(score.resolvable) resolvable_detected_pct=\(String(format: "%.2f", score.resolvableDetectedPercent)) "

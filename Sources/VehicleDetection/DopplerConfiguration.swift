@@ -30,6 +30,13 @@ public struct DopplerConfiguration: Sendable, Hashable, Codable {
     /// a receding vehicle emerging beside the sensor (a vehicle in the far lane
     /// enters the beam at about 85–90% of its speed), never part of an earlier one.
     public var riseStartFraction: Double
+    /// A long segment (30 windows or more) whose last third's median tone is
+    /// this fraction above its first third's is rising too: a receding vehicle.
+    public var riseTrendFraction: Double
+    /// A pass whose steady tone climbs this fraction above its lowest level is
+    /// split where the climb began: an approaching vehicle's tone only sags,
+    /// so a climb is a receding vehicle emerging and taking over the comparator.
+    public var riseSplitFraction: Double
     /// After a sag end, windows no higher than the sag's tone are taken as the
     /// rest of the sag for this long, ns (a vehicle leaves the beam within it).
     public var sagTailNs: UInt64
@@ -70,6 +77,8 @@ public struct DopplerConfiguration: Sendable, Hashable, Codable {
         continuityTolerance: Double = 0.06,
         sagEndFraction: Double = 0.12,
         riseStartFraction: Double = 0.06,
+        riseSplitFraction: Double = 0.08,
+        riseTrendFraction: Double = 0.03,
         sagTailNs: UInt64 = 300_000_000,
         plateauTolerance: Double = 0.03,
         splitAfterWindows: Int = 6,
@@ -91,6 +100,8 @@ public struct DopplerConfiguration: Sendable, Hashable, Codable {
         self.continuityTolerance = continuityTolerance
         self.sagEndFraction = sagEndFraction
         self.riseStartFraction = riseStartFraction
+        self.riseSplitFraction = riseSplitFraction
+        self.riseTrendFraction = riseTrendFraction
         self.sagTailNs = sagTailNs
         self.plateauTolerance = plateauTolerance
         self.splitAfterWindows = splitAfterWindows

@@ -160,8 +160,9 @@ public struct DopplerDetector: Sendable {
         }
         if current.accepts(tone, tolerance: configuration.continuityTolerance) {
             current.append(tone)
-            pass = current
             deviants.removeAll(keepingCapacity: true)
+            pass = current
+            if current.mayRiseSplit, current.hasRisen(riseFraction: configuration.riseSplitFraction) { splitAtRise(into: &readings) }
             return
         }
         // A window at another frequency: a wheel-top flash, or the next vehicle.
@@ -178,6 +179,23 @@ public struct DopplerDetector: Sendable {
             for window in newTone.dropFirst() { next.append(window) }
             pass = next
         }
+    }
+
+    /// The current pass's tone has climbed: if what came before the climb was
+    /// a steady or sagging tone (an approaching vehicle), a receding vehicle
+    /// has taken over and the pass is split there. If it was itself rising,
+    /// this is one receding vehicle's own climb, and the pass is never split by a climb.
+    private mutating func splitAtRise(into readings: inout [Reading]) {
+        guard var earlier = pass else { return }
+        let later = earlier.splitAtRise(riseFraction: configuration.riseSplitFraction)
+        let rising = earlier.startsWithRise(riseFraction: configuration.riseStartFraction, trendFraction: configuration.riseTrendFraction)
+        guard earlier.windows.count >= configuration.minimumWindows, !rising else {
+            pass?.mayRiseSplit = false
+            return
+        }
+        pass = earlier
+        endPass(inSag: false, into: &readings)
+        pass = later
     }
 
     /// Ends the pass if its tone has been gone longer than the hold time, and

@@ -55,7 +55,7 @@ struct PassConsolidator: Sendable {
     /// difference (below 1 means they may be joined), or nil if they cannot be.
     private func disagreement(_ earlier: PassTrack, _ later: PassTrack) -> Double? {
         guard later.startNs <= earlier.lastConsistentEndNs &+ configuration.mergeGapNs else { return nil }
-        guard !later.startsWithRise(riseFraction: configuration.riseStartFraction) else { return nil }
+        guard !later.startsWithRise(riseFraction: configuration.riseStartFraction, trendFraction: configuration.riseTrendFraction) else { return nil }
         guard !earlier.opposesDirection(later.phaseSign) else { return nil }
         let plateaus = abs(later.plateauHz / earlier.plateauHz - 1) / configuration.joinTolerance
         let continuity = abs(later.openingHz / earlier.recentFrequencyHz - 1) / configuration.continuityTolerance

@@ -61,6 +61,12 @@ struct PassTrack: Sendable {
     var quadratureLeadVotes = 0
     /// The highest steady tone so far: the largest five-window median.
     private(set) var peakHz: Double
+    /// The lowest steady tone so far (the smallest five-window median) and
+    /// the index of the window at its centre, where a rise would begin.
+    private(set) var lowHz: Double = .infinity
+    private(set) var lowIndex = 0
+    /// False once a climb has been found to be this pass's own (a receding vehicle's).
+    var mayRiseSplit = true
 
     init(first: ToneWindow) {
         windows = [first]
@@ -107,7 +113,53 @@ struct PassTrack: Sendable {
         quadratureLagVotes += Int(tone.lagVotes)
         quadratureLeadVotes += Int(tone.leadVotes)
         lastConsistentEndNs = tone.endNs
-        if windows.count >= 5 { peakHz = max(peakHz, recentFrequencyHz) } else { peakHz = recentFrequencyHz }
+        if windows.count >= 5 {
+            let recent = recentFrequencyHz
+            peakHz = max(peakHz, recent)
+            if recent < lowHz {
+                lowHz = recent
+                lowIndex = windows.count - 3
+            }
+        } else {
+            peakHz = recentFrequencyHz
+        }
+    }
+
+    /// Whether the tone has climbed `riseFraction` above its lowest steady
+    /// level. An approaching vehicle's tone only ever sags (its cosine
+    /// shrinks as it nears), so a climb within a pass is another target taking
+    /// over: a receding vehicle emerging beside the sensor, its cosine growing.
+    /// The climb is measured from the plateau of the windows before the
+    /// lowest level, so a fade that dips and recovers is not a climb.
+    func hasRisen(riseFraction: Double) -> Bool {
+        guard windows.count >= 5, lowIndex >= 5 else { return false }
+        let recent = recentFrequencyHz
+        guard recent > lowHz * (1 + riseFraction) else { return false }
+        let before = windows[..<lowIndex].map(\.frequencyHz).sorted()
+        return recent > PassEstimator.quantile(before, PassEstimator.plateauQuantile) * (1 + riseFraction)
+    }
+
+    /// Splits off the windows from the start of the climb (the last point
+    /// where the steady tone was still near its lowest level) as a new pass.
+    mutating func splitAtRise(riseFraction: Double) -> PassTrack {
+        let nearLow = lowHz * (1 + riseFraction / 2)
+        var end = windows.count - 1
+        while end > lowIndex + 2, trailingMedian(endingAt: end) > nearLow { end -= 1 }
+        let split = max(end - 2, 1)
+        let risen = Array(windows[split...])
+        var earlier = PassTrack(first: windows[0])
+        for window in windows[1..<split] { earlier.append(window) }
+        var later = PassTrack(first: risen[0])
+        for window in risen.dropFirst() { later.append(window) }
+        self = earlier
+        return later
+    }
+
+    /// Median of the five windows ending at `index` (at least 4).
+    private func trailingMedian(endingAt index: Int) -> Double {
+        median5(
+            windows[index].frequencyHz, windows[index - 1].frequencyHz, windows[index - 2].frequencyHz,
+            windows[index - 3].frequencyHz, windows[index - 4].frequencyHz)
     }
 
     /// Whether `tone` lies so far below the pass's steady peak that the
@@ -145,8 +197,19 @@ struct PassTrack: Sendable {
 
     /// Whether the segment opens well below its plateau and climbs to it: a
     /// receding vehicle emerging beside the sensor, its cosine growing.
-    func startsWithRise(riseFraction: Double) -> Bool {
-        windows.count >= 3 && openingHz < plateauHz * (1 - riseFraction)
+    ///
+    /// A long segment (30 windows or more) is also rising when the median of its last third lies
+    /// `trendFraction` above the median of its first third: medians over many
+    /// windows see a climb of a few percent that a receding vehicle's last
+    /// second of cosine growth gives, which single windows' scatter would hide.
+    func startsWithRise(riseFraction: Double, trendFraction: Double) -> Bool {
+        guard windows.count >= 3 else { return false }
+        if openingHz < plateauHz * (1 - riseFraction) { return true }
+        guard windows.count >= 30 else { return false }
+        let third = windows.count / 3
+        let first = windows.prefix(third).map(\.frequencyHz).sorted()
+        let last = windows.suffix(third).map(\.frequencyHz).sorted()
+        return first[first.count / 2] * (1 + trendFraction) < last[last.count / 2]
     }
 
     var startNs: UInt64 { windows[0].startNs }

@@ -74,6 +74,25 @@ struct DopplerDetectorTests {
         #expect(readings.map { ($0.speed.mph / 2).rounded() * 2 } == [22, 38])
     }
 
+    @Test("a receding car that takes over a far approaching car's tone by climbing through it is read on its own")
+    func recedingTakeover() throws {
+        // A far car approaching at 15 mph (its tone flat), then a car receding at
+        // 18.5 mph in the far lane (5 m) emerges within 6% of that tone and climbs
+        // with its growing cosine: x / sqrt(x² + 25) from x = 8 m, at 8.27 m/s.
+        var maker = EdgeMaker(seed: 12)
+        maker.noise(seconds: 1)
+        maker.tone(mph: 15, seconds: 3, jitter: 0.02)
+        maker.tone(seconds: 2.5, jitter: 0.02) { t in
+            let x = 8 + 8.27 * t
+            return 18.5 * x / (x * x + 25).squareRoot()
+        }
+        maker.noise(seconds: 1)
+        let readings = try detect(maker.edges)
+        try #require(readings.count == 2, "\(readings.map(\.speed.mph))")
+        #expect(abs(readings[0].speed.mph - 15) < 0.5)
+        #expect(abs(readings[1].speed.mph - 18.5) < 0.6)
+    }
+
     @Test("a vehicle approaching at an angle reads its true speed once the mounting angle is configured")
     func approachAtAngle() throws {
         // A car at 30 mph, beam at 20° to the road: the radar hears 30·cos(20°) ≈ 28.2 mph.
