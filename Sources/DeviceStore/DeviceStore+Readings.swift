@@ -69,32 +69,42 @@ extension DeviceStore {
 
     /// Rows per INSERT statement. Multi-row VALUES lists cut the per-row cost
     /// of stepping a statement and of binding through GRDB roughly in half;
-    /// 32 rows × 11 columns stays far below SQLite's parameter limit.
+    /// 32 rows × 10 columns stays far below SQLite's parameter limit.
     static let rowsPerInsert = 32
 
-    /// `INSERT INTO readings ... VALUES (...), (...)` for `rows` rows; cached per row count.
+    /// `INSERT INTO readings ... VALUES (...), (...)` for `rows` rows.
     private static func insertSQL(rows: Int) -> String {
-        let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         return """
             INSERT INTO readings (
-                session_key, seq, monotonic_ns, wall_ns, speed_mps, first_lock_mps, peak_mps,
-                duration_ns, direction, quality, flags
+                id, monotonic_ns, wall_ns, speed_mps, first_lock_mps, peak_mps, duration_ns, direction, quality, flags
             ) VALUES \(repeatElement(row, count: rows).joined(separator: ", "))
             """
     }
+
+    /// The statement for a full chunk of `rowsPerInsert` rows, built once.
+    private static let fullInsertSQL = insertSQL(rows: rowsPerInsert)
 
     private static func insert(_ readings: [Reading], session id: String, db: Database, path: String) throws {
         guard let state = try sessionState(db, id: id) else { throw StoreError.unknownSession(path: path, id: id) }
         if let ended = state.endedAtNs { throw StoreError.sessionClosed(path: path, id: id, endedAtNs: ended) }
         guard !readings.isEmpty else { return }
+        guard let ids = StoreSchema.readingIDs(sessionKey: state.key) else {
+            throw StoreError.invalidArgument(
+                path: path, "session '\(id)' has key \(state.key), outside the 0...\(StoreSchema.maxSessionKey) that readings can be keyed under")
+        }
 
-        // (session_key, seq) is the primary key, so MAX(seq) is one index seek.
-        var seq = try Int.fetchOne(
-            db.cachedStatement(sql: "SELECT COALESCE(MAX(seq) + 1, 0) FROM readings WHERE session_key = ?"),
-            arguments: [state.key]) ?? 0
-        let key = state.key.databaseValue
+        // A session's readings are one rowid range, so its last reading is one seek.
+        let last = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM readings WHERE id BETWEEN ? AND ? ORDER BY id DESC LIMIT 1"),
+            arguments: [ids.lowerBound, ids.upperBound])
+        var seq = last.map { $0 - ids.lowerBound + 1 } ?? 0
+        guard Int64(readings.count) <= StoreSchema.maxSeq + 1 - seq else {
+            throw StoreError.invalidArgument(
+                path: path, "session '\(id)' holds \(seq) readings; \(readings.count) more would pass the \(StoreSchema.maxSeq + 1) a session can hold")
+        }
         var values: [DatabaseValue] = []
-        values.reserveCapacity(11 * rowsPerInsert)
+        values.reserveCapacity(10 * rowsPerInsert)
         var start = readings.startIndex
         while start < readings.endIndex {
             let end = min(start + rowsPerInsert, readings.endIndex)
@@ -104,20 +114,19 @@ extension DeviceStore {
                     throw StoreError.invalidArgument(
                         path: path, "reading at \(reading.monotonicNs) ns is too far from session '\(id)''s clock anchor to date")
                 }
-                values.append(key)
-                values.append(seq.databaseValue)
+                values.append(StoreSchema.readingID(sessionKey: state.key, seq: seq).databaseValue)
                 values.append(Int64(bitPattern: reading.monotonicNs).databaseValue)
                 values.append(wall.databaseValue)
                 values.append(reading.speed.metresPerSecond.databaseValue)
                 values.append(reading.firstLockSpeed.metresPerSecond.databaseValue)
                 values.append(reading.peakSpeed.metresPerSecond.databaseValue)
                 values.append(Int64(bitPattern: reading.durationNs).databaseValue)
-                values.append(reading.direction.rawValue.databaseValue)
+                values.append(StoreSchema.directionCode(reading.direction).databaseValue)
                 values.append(reading.quality.databaseValue)
                 values.append(Int64(reading.flags.rawValue).databaseValue)
                 seq += 1
             }
-            let statement = try db.cachedStatement(sql: insertSQL(rows: end - start))
+            let statement = try db.cachedStatement(sql: end - start == rowsPerInsert ? fullInsertSQL : insertSQL(rows: end - start))
             try statement.execute(arguments: StatementArguments(values))
             start = end
         }
@@ -147,13 +156,14 @@ extension DeviceStore {
     public func storedReadings(inSession id: String, fromSeq: Int = 0, limit: Int? = nil) throws -> [StoredReading] {
         try read("read readings of session '\(id)'") { db in
             guard let state = try Self.sessionState(db, id: id) else { throw StoreError.unknownSession(path: path, id: id) }
+            guard let ids = StoreSchema.readingIDs(sessionKey: state.key), fromSeq <= StoreSchema.maxSeq else { return [] }
             return try Row.fetchAll(
                 db,
                 sql: """
                     SELECT \(Self.readingColumns) FROM readings
-                    WHERE session_key = ? AND seq >= ? ORDER BY seq LIMIT ?
+                    WHERE id BETWEEN ? AND ? ORDER BY id LIMIT ?
                     """,
-                arguments: [state.key, fromSeq, limit ?? -1]
+                arguments: [ids.lowerBound + Int64(max(fromSeq, 0)), ids.upperBound, limit ?? -1]
             ).map { try Self.storedReading(from: $0, sessionID: id) }
         }
     }
@@ -164,7 +174,9 @@ extension DeviceStore {
     public func readingCount(inSession id: String) throws -> Int {
         try read("count readings of session '\(id)'") { db in
             guard let state = try Self.sessionState(db, id: id) else { throw StoreError.unknownSession(path: path, id: id) }
-            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM readings WHERE session_key = ?", arguments: [state.key]) ?? 0
+            guard let ids = StoreSchema.readingIDs(sessionKey: state.key) else { return 0 }
+            return try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM readings WHERE id BETWEEN ? AND ?", arguments: [ids.lowerBound, ids.upperBound]) ?? 0
         }
     }
 
