@@ -120,7 +120,7 @@ let package = Package(
             name: "DeviceStore",
             dependencies: [
                 "SpeedDomain",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

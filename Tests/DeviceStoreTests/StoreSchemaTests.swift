@@ -184,6 +184,31 @@ struct StoreSchemaTests {
         #expect(try store.readingCount(inSession: "S1") == 1)
     }
 
+    @Test func anInsertFailingInALaterChunkLeavesNothingOfTheAppendAndTheStoreCarriesOn() throws {
+        let store = try Fixture.storeWithSession()
+        try store.append([Fixture.reading(mph: 20)], toSession: "S1")
+        // A trigger refusing seq 40 makes the second 32-row INSERT of a
+        // 64-reading append (seqs 1...64) fail after the first has gone in.
+        try store.database.write { db in
+            try db.execute(sql: """
+                CREATE TRIGGER refuse_seq_40 BEFORE INSERT ON readings WHEN NEW.id & 4294967295 = 40
+                BEGIN SELECT RAISE(ABORT, 'seq 40 refused by the test'); END
+                """)
+        }
+        var rng = SplitMix64(seed: 0x40)
+        let batch = Fixture.randomReadings(64, startNs: 7_000_000_000, using: &rng)
+        let error = #expect(throws: StoreError.self) { try store.append(batch, toSession: "S1") }
+        #expect(error?.code == .databaseFailure)
+        #expect(error?.description.contains("append 64 readings to session 'S1'") == true)
+        #expect(error?.description.contains("seq 40 refused by the test") == true)
+        #expect(try store.readingCount(inSession: "S1") == 1)
+
+        try store.database.write { db in try db.execute(sql: "DROP TRIGGER refuse_seq_40") }
+        try store.append(batch, toSession: "S1")
+        #expect(try store.readings(inSession: "S1") == [Fixture.reading(mph: 20)] + batch)
+        #expect(try store.storedReadings(inSession: "S1").map(\.seq) == Array(0...64))
+    }
+
     @Test func directionCodesRoundTripAndUnknownCodesAreRefused() throws {
         for direction in Direction.allCases {
             #expect(StoreSchema.direction(code: StoreSchema.directionCode(direction)) == direction)
