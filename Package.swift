@@ -120,7 +120,7 @@ let package = Package(
             name: "DeviceStore",
             dependencies: [
                 "SpeedDomain",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -237,7 +237,10 @@ let package = Package(
         .testTarget(name: "TrafficSimulatorTests", dependencies: ["TrafficSimulator", "VehicleDetection", "SpeedDomain"]),
         .testTarget(
             name: "DeviceStoreTests",
-            dependencies: ["DeviceStore", "SpeedDomain", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "DeviceStore", "SpeedDomain", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "DeviceRuntimeTests",

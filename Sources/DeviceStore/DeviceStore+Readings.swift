@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 import SpeedDomain
 
 extension DeviceStore {
@@ -68,57 +69,87 @@ extension DeviceStore {
     }
 
     /// Rows per INSERT statement. Multi-row VALUES lists cut the per-row cost
-    /// of stepping a statement and of binding through GRDB roughly in half;
-    /// 32 rows × 11 columns stays far below SQLite's parameter limit.
+    /// of stepping a statement; 32 rows × 10 columns stays far below SQLite's
+    /// parameter limit.
     static let rowsPerInsert = 32
 
-    /// `INSERT INTO readings ... VALUES (...), (...)` for `rows` rows; cached per row count.
+    /// Values bound per reading, in `insertSQL`'s column order.
+    private static let columnsPerRow = 10
+
+    /// `INSERT INTO readings ... VALUES (...), (...)` for `rows` rows.
     private static func insertSQL(rows: Int) -> String {
-        let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         return """
             INSERT INTO readings (
-                session_key, seq, monotonic_ns, wall_ns, speed_mps, first_lock_mps, peak_mps,
-                duration_ns, direction, quality, flags
+                id, monotonic_ns, wall_ns, speed_mps, first_lock_mps, peak_mps, duration_ns, direction, quality, flags
             ) VALUES \(repeatElement(row, count: rows).joined(separator: ", "))
             """
     }
+
+    /// The statement for a full chunk of `rowsPerInsert` rows, built once.
+    private static let fullInsertSQL = insertSQL(rows: rowsPerInsert)
 
     private static func insert(_ readings: [Reading], session id: String, db: Database, path: String) throws {
         guard let state = try sessionState(db, id: id) else { throw StoreError.unknownSession(path: path, id: id) }
         if let ended = state.endedAtNs { throw StoreError.sessionClosed(path: path, id: id, endedAtNs: ended) }
         guard !readings.isEmpty else { return }
+        guard let ids = StoreSchema.readingIDs(sessionKey: state.key) else {
+            throw StoreError.invalidArgument(
+                path: path, "session '\(id)' has key \(state.key), outside the 0...\(StoreSchema.maxSessionKey) that readings can be keyed under")
+        }
 
-        // (session_key, seq) is the primary key, so MAX(seq) is one index seek.
-        var seq = try Int.fetchOne(
-            db.cachedStatement(sql: "SELECT COALESCE(MAX(seq) + 1, 0) FROM readings WHERE session_key = ?"),
-            arguments: [state.key]) ?? 0
-        let key = state.key.databaseValue
-        var values: [DatabaseValue] = []
-        values.reserveCapacity(11 * rowsPerInsert)
+        // A session's readings are one rowid range, so its last reading is one seek.
+        let last = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM readings WHERE id BETWEEN ? AND ? ORDER BY id DESC LIMIT 1"),
+            arguments: [ids.lowerBound, ids.upperBound])
+        var seq = last.map { $0 - ids.lowerBound + 1 } ?? 0
+        guard Int64(readings.count) <= StoreSchema.maxSeq + 1 - seq else {
+            throw StoreError.invalidArgument(
+                path: path, "session '\(id)' holds \(seq) readings; \(readings.count) more would pass the \(StoreSchema.maxSeq + 1) a session can hold")
+        }
         var start = readings.startIndex
         while start < readings.endIndex {
             let end = min(start + rowsPerInsert, readings.endIndex)
-            values.removeAll(keepingCapacity: true)
+            let statement = try db.cachedStatement(sql: end - start == rowsPerInsert ? fullInsertSQL : insertSQL(rows: end - start))
+            // Bound and stepped straight through SQLite's C API (as the
+            // collector's import does): building GRDB StatementArguments boxes
+            // every value in a DatabaseValue and cost more CPU per row than
+            // SQLite's insert itself. The values are integers and doubles, so
+            // no buffer has to outlive the call. Stepping directly skips GRDB's
+            // per-statement hooks, which only feed transaction observers (the
+            // store registers none); an error still throws, and `write` rolls
+            // the whole transaction back.
+            let handle = statement.sqliteStatement
+            guard sqlite3_bind_parameter_count(handle) == CInt(columnsPerRow * (end - start)) else {
+                throw DatabaseError(
+                    resultCode: .SQLITE_MISUSE, message: "expected \(columnsPerRow * (end - start)) parameters", sql: statement.sql)
+            }
+            var column: CInt = 0
             for reading in readings[start..<end] {
                 guard let wall = wallTime(of: reading.monotonicNs, clock: state.clock) else {
                     throw StoreError.invalidArgument(
                         path: path, "reading at \(reading.monotonicNs) ns is too far from session '\(id)''s clock anchor to date")
                 }
-                values.append(key)
-                values.append(seq.databaseValue)
-                values.append(Int64(bitPattern: reading.monotonicNs).databaseValue)
-                values.append(wall.databaseValue)
-                values.append(reading.speed.metresPerSecond.databaseValue)
-                values.append(reading.firstLockSpeed.metresPerSecond.databaseValue)
-                values.append(reading.peakSpeed.metresPerSecond.databaseValue)
-                values.append(Int64(bitPattern: reading.durationNs).databaseValue)
-                values.append(reading.direction.rawValue.databaseValue)
-                values.append(reading.quality.databaseValue)
-                values.append(Int64(reading.flags.rawValue).databaseValue)
+                sqlite3_bind_int64(handle, column + 1, StoreSchema.readingID(sessionKey: state.key, seq: seq))
+                sqlite3_bind_int64(handle, column + 2, Int64(bitPattern: reading.monotonicNs))
+                sqlite3_bind_int64(handle, column + 3, wall)
+                sqlite3_bind_double(handle, column + 4, reading.speed.metresPerSecond)
+                sqlite3_bind_double(handle, column + 5, reading.firstLockSpeed.metresPerSecond)
+                sqlite3_bind_double(handle, column + 6, reading.peakSpeed.metresPerSecond)
+                sqlite3_bind_int64(handle, column + 7, Int64(bitPattern: reading.durationNs))
+                sqlite3_bind_int64(handle, column + 8, StoreSchema.directionCode(reading.direction))
+                sqlite3_bind_double(handle, column + 9, reading.quality)
+                sqlite3_bind_int64(handle, column + 10, Int64(reading.flags.rawValue))
+                column += CInt(columnsPerRow)
                 seq += 1
             }
-            let statement = try db.cachedStatement(sql: insertSQL(rows: end - start))
-            try statement.execute(arguments: StatementArguments(values))
+            let code = sqlite3_step(handle)
+            if code != SQLITE_DONE {
+                let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
+                sqlite3_reset(handle)
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
+            }
+            sqlite3_reset(handle)
             start = end
         }
     }
@@ -147,13 +178,14 @@ extension DeviceStore {
     public func storedReadings(inSession id: String, fromSeq: Int = 0, limit: Int? = nil) throws -> [StoredReading] {
         try read("read readings of session '\(id)'") { db in
             guard let state = try Self.sessionState(db, id: id) else { throw StoreError.unknownSession(path: path, id: id) }
+            guard let ids = StoreSchema.readingIDs(sessionKey: state.key), fromSeq <= StoreSchema.maxSeq else { return [] }
             return try Row.fetchAll(
                 db,
                 sql: """
                     SELECT \(Self.readingColumns) FROM readings
-                    WHERE session_key = ? AND seq >= ? ORDER BY seq LIMIT ?
+                    WHERE id BETWEEN ? AND ? ORDER BY id LIMIT ?
                     """,
-                arguments: [state.key, fromSeq, limit ?? -1]
+                arguments: [ids.lowerBound + Int64(max(fromSeq, 0)), ids.upperBound, limit ?? -1]
             ).map { try Self.storedReading(from: $0, sessionID: id) }
         }
     }
@@ -164,7 +196,9 @@ extension DeviceStore {
     public func readingCount(inSession id: String) throws -> Int {
         try read("count readings of session '\(id)'") { db in
             guard let state = try Self.sessionState(db, id: id) else { throw StoreError.unknownSession(path: path, id: id) }
-            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM readings WHERE session_key = ?", arguments: [state.key]) ?? 0
+            guard let ids = StoreSchema.readingIDs(sessionKey: state.key) else { return 0 }
+            return try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM readings WHERE id BETWEEN ? AND ?", arguments: [ids.lowerBound, ids.upperBound]) ?? 0
         }
     }
 

@@ -38,7 +38,11 @@ extension DeviceStore {
     }
 
     static let storedSessionSelect = """
-        SELECT s.*, (SELECT COUNT(*) FROM readings r WHERE r.session_key = s.key) AS reading_count
+        SELECT s.*, (
+            SELECT COUNT(*) FROM readings r
+            WHERE s.key BETWEEN 0 AND \(StoreSchema.maxSessionKey)
+                AND r.id BETWEEN s.key << 32 AND (s.key << 32) + \(StoreSchema.maxSeq)
+        ) AS reading_count
         FROM sessions s
         """
 
@@ -108,9 +112,9 @@ extension DeviceStore {
 
     static func storedReading(from row: Row, sessionID: String) throws -> StoredReading {
         let seq: Int = try row.decode(atIndex: 0)
-        let directionName: String = try row.decode(atIndex: 7)
-        guard let direction = Direction(rawValue: directionName) else {
-            throw unreadable(sessionID, "direction '\(directionName)' of reading \(seq)")
+        let directionCode: Int64 = try row.decode(atIndex: 7)
+        guard let direction = StoreSchema.direction(code: directionCode) else {
+            throw unreadable(sessionID, "direction code \(directionCode) of reading \(seq)")
         }
         let flags: Int64 = try row.decode(atIndex: 9)
         guard let flagBits = UInt32(exactly: flags) else {

@@ -12,7 +12,8 @@ struct ThroughputBenchmark {
         try storeThroughput()
     }
 
-    private func storeThroughput() throws {
+    /// Readings per second into a fresh store file at batch sizes 512 and 4096 (`sid-bench store`).
+    func storeThroughput() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sid-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }

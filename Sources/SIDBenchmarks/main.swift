@@ -4,7 +4,9 @@ import TrafficSimulator
 import VehicleDetection
 
 /// `sid-bench`: accuracy against the simulator's ground truth, then throughput.
-/// Run in release: `swift run -c release sid-bench [accuracy|throughput|all|sweep] [scenario…]`.
+/// Run in release: `swift run -c release sid-bench [accuracy|throughput|store|all|sweep] [scenario…]`.
+/// `store` runs only the store half of `throughput` (the detector half takes
+/// longer than the store half and says nothing about the store).
 /// `sweep` varies one Doppler detector setting at a time over the Doppler
 /// scenarios, for whoever tunes the detector next. `SID_BENCH_DUMP=DIR` makes
 /// `accuracy` write each scenario's readings and ground truth as CSV into DIR.
@@ -20,11 +22,13 @@ do {
         try AccuracyBenchmark(scenarioNames: scenarioNames, verbose: true).run()
     case "throughput":
         try ThroughputBenchmark().run()
+    case "store":
+        try ThroughputBenchmark().storeThroughput()
     case "all":
         try ThroughputBenchmark().run()
         try AccuracyBenchmark(scenarioNames: scenarioNames, verbose: false).run()
     default:
-        print("usage: sid-bench [accuracy|throughput|all|sweep] [scenario…]")
+        print("usage: sid-bench [accuracy|throughput|store|all|sweep] [scenario…]")
         exit(2)
     }
 } catch {
