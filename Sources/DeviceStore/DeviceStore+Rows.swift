@@ -105,9 +105,9 @@ extension DeviceStore {
             readingCount: try row.decode(forColumn: "reading_count"))
     }
 
-    /// The columns `StoredReading` is decoded from, in index order (seq is the id's low 32 bits).
+    /// The columns `StoredReading` is decoded from, in index order.
     static let readingColumns = """
-        id & \(StoreSchema.maxSeq) AS seq, monotonic_ns, wall_ns, speed_mps, first_lock_mps, peak_mps, duration_ns, direction, quality, flags
+        seq, monotonic_ns, wall_ns, speed_mps, first_lock_mps, peak_mps, duration_ns, direction, quality, flags
         """
 
     static func storedReading(from row: Row, sessionID: String) throws -> StoredReading {
