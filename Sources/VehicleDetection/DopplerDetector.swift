@@ -147,11 +147,13 @@ public struct DopplerDetector: Sendable {
             if tone.endNs <= tail.untilNs, tone.frequencyHz <= tail.ceilingHz { return }
             if tone.endNs > tail.untilNs { sagTail = nil }
         }
-        guard var current = pass else {
+        // Taken out of `pass` while it is changed, so its windows are not copied on write.
+        guard var current = pass.take() else {
             pass = PassTrack(first: tone)
             return
         }
         if current.isSagEnd(tone, sagFraction: configuration.sagEndFraction) {
+            pass = current
             // The cosine sag of a vehicle at the sensor: report it; what follows
             // for a moment at a lower tone is its tail, unless it is steady and higher.
             endPass(inSag: true, into: &readings)
@@ -161,10 +163,12 @@ public struct DopplerDetector: Sendable {
         if current.accepts(tone, tolerance: configuration.continuityTolerance) {
             current.append(tone)
             deviants.removeAll(keepingCapacity: true)
+            let risen = current.mayRiseSplit && current.hasRisen(riseFraction: configuration.riseSplitFraction)
             pass = current
-            if current.mayRiseSplit, current.hasRisen(riseFraction: configuration.riseSplitFraction) { splitAtRise(into: &readings) }
+            if risen { splitAtRise(into: &readings) }
             return
         }
+        pass = current
         // A window at another frequency: a wheel-top flash, or the next vehicle.
         if let lastDeviant = deviants.last,
             abs(tone.frequencyHz / lastDeviant.frequencyHz - 1) > configuration.continuityTolerance

@@ -67,6 +67,10 @@ struct PassTrack: Sendable {
     private(set) var lowIndex = 0
     /// False once a climb has been found to be this pass's own (a receding vehicle's).
     var mayRiseSplit = true
+    /// The plateau of the windows before `lowIndex`, kept for the `lowIndex`
+    /// it was taken at: a climb is tested on every window after a dip, and
+    /// the plateau only changes when a new low is found.
+    private var plateauBeforeLow: (lowIndex: Int, hz: Double)?
 
     init(first: ToneWindow) {
         windows = [first]
@@ -131,12 +135,19 @@ struct PassTrack: Sendable {
     /// over: a receding vehicle emerging beside the sensor, its cosine growing.
     /// The climb is measured from the plateau of the windows before the
     /// lowest level, so a fade that dips and recovers is not a climb.
-    func hasRisen(riseFraction: Double) -> Bool {
+    mutating func hasRisen(riseFraction: Double) -> Bool {
         guard windows.count >= 5, lowIndex >= 5 else { return false }
         let recent = recentFrequencyHz
         guard recent > lowHz * (1 + riseFraction) else { return false }
+        return recent > plateauBeforeLowHz() * (1 + riseFraction)
+    }
+
+    private mutating func plateauBeforeLowHz() -> Double {
+        if let cached = plateauBeforeLow, cached.lowIndex == lowIndex { return cached.hz }
         let before = windows[..<lowIndex].map(\.frequencyHz).sorted()
-        return recent > PassEstimator.quantile(before, PassEstimator.plateauQuantile) * (1 + riseFraction)
+        let hz = PassEstimator.quantile(before, PassEstimator.plateauQuantile)
+        plateauBeforeLow = (lowIndex, hz)
+        return hz
     }
 
     /// Splits off the windows from the start of the climb (the last point
