@@ -38,7 +38,8 @@ public struct DopplerDetector: Sendable {
     private var deviants: [ToneWindow] = []
     /// After a sag end: until this time, windows at or below the sag's tone are its tail, not a vehicle.
     private var sagTail: (untilNs: UInt64, ceilingHz: Double)?
-    private var droppedSinceLastReading = false
+    /// Where the source lost edges, for flagging the readings across a loss.
+    private var losses = EdgeLosses()
 
     /// Edges on channel 0 since creation, for throughput accounting.
     public private(set) var edgesSeen: UInt64 = 0
@@ -57,7 +58,11 @@ public struct DopplerDetector: Sendable {
 
     /// Feeds a batch; readings for passes that ended are appended to `readings`.
     public mutating func process(_ batch: EdgeBatch, into readings: inout [Reading]) {
-        if batch.droppedBefore > 0 { noteDroppedEdges() }
+        if batch.droppedBefore > 0 {
+            noteDroppedEdges(beforeNs: batch.edges.first?.timestampNs)
+        } else if losses.awaitsNextEdge, let first = batch.edges.first {
+            losses.close(atNs: first.timestampNs)
+        }
         process(batch.edges, into: &readings)
     }
 
@@ -90,11 +95,13 @@ public struct DopplerDetector: Sendable {
         lastEdgeNs = nil
     }
 
-    /// Events were lost: a period across the loss would be wrong, so restart the window.
-    public mutating func noteDroppedEdges() {
+    /// Events were lost just before the edge at `beforeNs` (nil if not yet
+    /// known): a period across the loss would be wrong, so the window restarts,
+    /// and the reading of any pass that spans the loss is flagged.
+    public mutating func noteDroppedEdges(beforeNs: UInt64? = nil) {
+        losses.record(afterNs: lastEdgeNs, beforeNs: beforeNs)
         periodCount = 0
         lastEdgeNs = nil
-        droppedSinceLastReading = true
     }
 
     // MARK: - Channel 0: periods and windows
@@ -226,12 +233,15 @@ public struct DopplerDetector: Sendable {
     private mutating func reportCompleted(into readings: inout [Reading]) {
         let estimator = PassEstimator(configuration: configuration)
         for finished in completed {
-            if let reading = estimator.reading(for: finished, edgesDropped: droppedSinceLastReading) {
-                readings.append(reading)
-                droppedSinceLastReading = false
-            }
+            let acrossLoss = !losses.isEmpty && losses.touch(startNs: finished.startNs, endNs: finished.lastConsistentEndNs, marginNs: configuration.holdNs)
+            if let reading = estimator.reading(for: finished, edgesDropped: acrossLoss) { readings.append(reading) }
         }
         completed.removeAll(keepingCapacity: true)
+        // A pass still to come began after the oldest one held, which is at most this old.
+        if !losses.isEmpty, let newest = readings.last?.monotonicNs {
+            let horizon = configuration.maximumLockNs &+ configuration.mergeGapNs &+ configuration.holdNs
+            if newest > horizon { losses.forget(endedBefore: newest - horizon) }
+        }
     }
 
     // MARK: - Channel 1: direction from I/Q phase

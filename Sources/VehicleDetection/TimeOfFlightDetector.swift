@@ -35,7 +35,9 @@ public struct TimeOfFlightDetector: Sendable {
 
     public let configuration: Configuration
     private var cluster: [Edge] = []
-    private var droppedSinceLastReading = false
+    /// Where the source lost edges, for flagging the readings across a loss.
+    private var losses = EdgeLosses()
+    private var lastEdgeNs: UInt64?
     /// Speeds of the last vehicles read from two or more axles, m/s: the prior
     /// that settles a lost trigger's ambiguous pairing.
     private var recentSpeeds: [Double] = []
@@ -46,7 +48,12 @@ public struct TimeOfFlightDetector: Sendable {
     }
 
     public mutating func process(_ batch: EdgeBatch, into readings: inout [Reading]) {
-        if batch.droppedBefore > 0 { droppedSinceLastReading = true }
+        if batch.droppedBefore > 0 {
+            losses.record(afterNs: lastEdgeNs, beforeNs: batch.edges.first?.timestampNs)
+        } else if losses.awaitsNextEdge, let first = batch.edges.first {
+            losses.close(atNs: first.timestampNs)
+        }
+        lastEdgeNs = batch.edges.last?.timestampNs ?? lastEdgeNs
         for edge in batch.edges {
             if let last = cluster.last, edge.timestampNs > last.timestampNs + configuration.clusterGapNs {
                 closeCluster(into: &readings)
@@ -62,7 +69,11 @@ public struct TimeOfFlightDetector: Sendable {
     public mutating func finish(into readings: inout [Reading]) { closeCluster(into: &readings) }
 
     private mutating func closeCluster(into readings: inout [Reading]) {
-        defer { cluster.removeAll(keepingCapacity: true) }
+        defer {
+            // Later clusters begin after this one: losses that ended within it can no longer touch them.
+            if let last = cluster.last { losses.forget(endedBefore: last.timestampNs &+ 1) }
+            cluster.removeAll(keepingCapacity: true)
+        }
         let a = cluster.filter { $0.channel == 0 }.map(\.timestampNs)
         let b = cluster.filter { $0.channel != 0 }.map(\.timestampNs)
         // Pairs are allowed down to half the floor so a slow rider's true pair
@@ -264,10 +275,9 @@ public struct TimeOfFlightDetector: Sendable {
         }
         var flags: ReadingFlags = []
         if quality < 0.5 { flags.insert(.lowQuality) }
-        if droppedSinceLastReading { flags.insert(.edgesDropped) }
-        droppedSinceLastReading = false
         let first = axles.map(\.first).min()!
         let last = axles.map { max($0.a, $0.b) }.max()!
+        if !losses.isEmpty, losses.touch(startNs: first, endNs: last, marginNs: configuration.clusterGapNs) { flags.insert(.edgesDropped) }
         return Reading(
             monotonicNs: last, speed: speed,
             firstLockSpeed: Speed(metresPerSecond: configuration.spacingMetres / (Double(axles[0].gapNs) / 1e9)),

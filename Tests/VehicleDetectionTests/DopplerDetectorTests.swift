@@ -170,6 +170,33 @@ struct DopplerDetectorTests {
         #expect(readings[0].flags.contains(.edgesDropped))
     }
 
+    @Test("only the pass across a loss is flagged, not the passes before and after it")
+    func droppedEdgesFlagOnlyThePassAcross() throws {
+        var maker = EdgeMaker(seed: 16)
+        maker.tone(mph: 25, seconds: 1.2)
+        maker.noise(seconds: 3)
+        let beforeLoss = maker.edges
+        maker.edges = []
+        maker.noise(seconds: 3)
+        maker.tone(mph: 40, seconds: 1.2)
+        maker.noise(seconds: 5)
+        maker.tone(mph: 33, seconds: 0.8)
+        let acrossSecondLoss = maker.edges
+        maker.edges = []
+        maker.silence(seconds: 0.03)
+        maker.tone(mph: 33, seconds: 0.8)
+        maker.noise(seconds: 5)
+        var detector = try VehicleDetector(sensor: .doppler(carrierHz: EdgeMaker.carrier), settings: DetectorSettings())
+        var readings: [Reading] = []
+        detector.process(EdgeBatch(edges: beforeLoss), into: &readings)
+        detector.process(EdgeBatch(edges: acrossSecondLoss, droppedBefore: 12), into: &readings)
+        detector.process(EdgeBatch(edges: maker.edges, droppedBefore: 7), into: &readings)
+        detector.finish(into: &readings)
+        try #require(readings.count == 3)
+        #expect(readings.map { $0.speed.mph.rounded() } == [25, 40, 33])
+        #expect(readings.map { $0.flags.contains(.edgesDropped) } == [false, false, true])
+    }
+
     @Test("a quiet tone is reported when time advances, without waiting for more edges")
     func advanceReports() throws {
         var maker = EdgeMaker(seed: 15)

@@ -43,6 +43,21 @@ struct TimeOfFlightDetectorTests {
         #expect(readings.map { $0.speed.mph.rounded() } == [28, 33])
     }
 
+    @Test("a loss within one vehicle's edges flags that vehicle; a loss between two, with no edge to place it, flags both")
+    func droppedEdgesFlagOnlyTheVehiclesAround() throws {
+        func sorted(_ edges: [Edge]) -> [Edge] { edges.sorted { $0.timestampNs < $1.timestampNs } }
+        let vehicles = [(10.0, 28.0), (20, 33), (30, 25), (40, 30)].map { sorted(vehicle(at: $0.0, mph: $0.1, axles: [0, 2.7])) }
+        var detector = try VehicleDetector(sensor: .timeOfFlight(spacingMetres: spacing), settings: DetectorSettings())
+        var readings: [Reading] = []
+        detector.process(EdgeBatch(edges: vehicles[0] + Array(vehicles[1].prefix(2))), into: &readings)
+        detector.process(EdgeBatch(edges: Array(vehicles[1].dropFirst(2)) + vehicles[2], droppedBefore: 1), into: &readings)
+        detector.process(EdgeBatch(edges: vehicles[3], droppedBefore: 2), into: &readings)
+        detector.finish(into: &readings)
+        try #require(readings.count == 4)
+        #expect(readings.map { $0.speed.mph.rounded() } == [28, 33, 25, 30])
+        #expect(readings.map { $0.flags.contains(.edgesDropped) } == [false, true, true, true])
+    }
+
     @Test("a missed trigger or a spurious one does not corrupt the speed")
     func missedAndSpurious() throws {
         var edges = vehicle(at: 10, mph: 30, axles: [0, 3.8, 10.2, 11.5])
