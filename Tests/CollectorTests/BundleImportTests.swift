@@ -42,7 +42,7 @@ struct BundleImportTests {
         let store = try Fixtures.store()
         let dir = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let forged = try Fixtures.write(Fixtures.bundle(id: "F", speeds: [20]), key: Fixtures.strangerKey, in: dir)
+        let forged = try Fixtures.write(Fixtures.bundle(id: "F", speeds: [20]), key: Fixtures.strangerKey(), in: dir)
         let good = try Fixtures.write(Fixtures.bundle(id: "T", speeds: [20, 22, 24]), in: dir)
         let truncated = dir.appendingPathComponent("truncated.swb").path
         try Data(try Data(contentsOf: URL(fileURLWithPath: good)).prefix(500)).write(to: URL(fileURLWithPath: truncated))

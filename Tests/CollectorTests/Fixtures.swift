@@ -6,8 +6,8 @@ import SpeedDomain
 
 /// Deterministic sites, keys and bundles for the collector tests.
 enum Fixtures {
-    static let key = try! DeviceKey(rawRepresentation: Data(repeating: 3, count: 32))
-    static let strangerKey = try! DeviceKey(rawRepresentation: Data(repeating: 4, count: 32))
+    static func key() throws -> DeviceKey { try DeviceKey(rawRepresentation: Data(repeating: 3, count: 32)) }
+    static func strangerKey() throws -> DeviceKey { try DeviceKey(rawRepresentation: Data(repeating: 4, count: 32)) }
     /// 2026-01-05 00:00:00 UTC, a Monday.
     static let monday: Int64 = 1_767_571_200_000_000_000
 
@@ -17,7 +17,7 @@ enum Fixtures {
     static func store() throws -> SQLiteCollectorStore {
         let store = try SQLiteCollectorStore()
         try store.addSite(highStreet)
-        try store.registerDevice(id: "DEV-1", publicKeyBase64: key.publicKeyBase64)
+        try store.registerDevice(id: "DEV-1", publicKeyBase64: try key().publicKeyBase64)
         return store
     }
 
@@ -35,7 +35,8 @@ enum Fixtures {
     }
 
     /// Writes a bundle into a fresh temporary directory and returns its path.
-    static func write(_ bundle: SessionBundle, key: DeviceKey = key, name: String? = nil, in dir: URL) throws -> String {
+    static func write(_ bundle: SessionBundle, key: DeviceKey? = nil, name: String? = nil, in dir: URL) throws -> String {
+        let key = try key ?? Self.key()
         let path = dir.appendingPathComponent(name ?? "\(bundle.session.id).swb").path
         try bundle.write(to: path, signingWith: key)
         return path

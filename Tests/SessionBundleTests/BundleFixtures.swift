@@ -4,8 +4,8 @@ import SpeedDomain
 
 /// A small deterministic bundle and a fixed device key for the tests.
 enum BundleFixtures {
-    static let key = try! DeviceKey(rawRepresentation: Data(repeating: 7, count: 32))
-    static let otherKey = try! DeviceKey(rawRepresentation: Data(repeating: 9, count: 32))
+    static func key() throws -> DeviceKey { try DeviceKey(rawRepresentation: Data(repeating: 7, count: 32)) }
+    static func otherKey() throws -> DeviceKey { try DeviceKey(rawRepresentation: Data(repeating: 9, count: 32)) }
 
     static func session(id: String = "S-1") -> Session {
         Session(
@@ -27,5 +27,5 @@ enum BundleFixtures {
             mountingAngleDegrees: 20, readings: speeds.enumerated().map { reading($0.offset, mph: $0.element) })
     }
 
-    static var reader: SessionBundleReader { SessionBundleReader(publicKeys: ["DEV-1": key.publicKey]) }
+    static func reader() throws -> SessionBundleReader { SessionBundleReader(publicKeys: ["DEV-1": try key().publicKey]) }
 }

@@ -8,8 +8,8 @@ struct SessionBundleTests {
     @Test("a signed bundle reads back identically, readings at full resolution")
     func roundTrip() throws {
         let original = BundleFixtures.bundle(speeds: [18.123456789, 22.25, 31.0, 19.99, 24.0])
-        let data = try original.encoded(signingWith: BundleFixtures.key)
-        let verified = try BundleFixtures.reader.read(data: data, file: "b.swb")
+        let data = try original.encoded(signingWith: BundleFixtures.key())
+        let verified = try BundleFixtures.reader().read(data: data, file: "b.swb")
         #expect(verified.bundle == original)
         #expect(verified.sha256.count == 64)
         let text = String(decoding: data, as: UTF8.self)
@@ -19,15 +19,15 @@ struct SessionBundleTests {
 
     @Test("the same bundle encodes to the same bytes and hash")
     func deterministic() throws {
-        let a = try BundleFixtures.bundle().encoded(signingWith: BundleFixtures.key)
-        let b = try BundleFixtures.bundle().encoded(signingWith: BundleFixtures.key)
+        let a = try BundleFixtures.bundle().encoded(signingWith: BundleFixtures.key())
+        let b = try BundleFixtures.bundle().encoded(signingWith: BundleFixtures.key())
         #expect(a == b)
     }
 
     @Test("signed by another key: refused as a bad signature naming the line")
     func badSignature() throws {
-        let data = try BundleFixtures.bundle().encoded(signingWith: BundleFixtures.otherKey)
-        let error = try #require(throws: BundleError.self) { try BundleFixtures.reader.read(data: data, file: "b.swb") }
+        let data = try BundleFixtures.bundle().encoded(signingWith: BundleFixtures.otherKey())
+        let error = try #require(throws: BundleError.self) { try BundleFixtures.reader().read(data: data, file: "b.swb") }
         #expect(error.isBadSignature)
         #expect(error.line == 10)
         #expect(error.description.contains("b.swb:10"))
@@ -35,7 +35,7 @@ struct SessionBundleTests {
 
     @Test("an unregistered device is refused naming device_id")
     func unknownDevice() throws {
-        let data = try BundleFixtures.bundle().encoded(signingWith: BundleFixtures.key)
+        let data = try BundleFixtures.bundle().encoded(signingWith: BundleFixtures.key())
         let error = try #require(throws: BundleError.self) { try SessionBundleReader(publicKeys: [:]).read(data: data, file: "b.swb") }
         #expect(error.isUnknownDevice)
         #expect(error.field == "device_id")
@@ -43,25 +43,25 @@ struct SessionBundleTests {
 
     @Test("truncated anywhere: a clear truncation or hash error, never a partial bundle", arguments: [10, 200, 400, -60, -1])
     func truncated(cut: Int) throws {
-        let data = try BundleFixtures.bundle().encoded(signingWith: BundleFixtures.key)
+        let data = try BundleFixtures.bundle().encoded(signingWith: BundleFixtures.key())
         let kept = cut > 0 ? data.prefix(cut) : data.dropLast(-cut)
-        let error = try #require(throws: BundleError.self) { try BundleFixtures.reader.read(data: Data(kept), file: "t.swb") }
+        let error = try #require(throws: BundleError.self) { try BundleFixtures.reader().read(data: Data(kept), file: "t.swb") }
         #expect(error.isTruncated || error.isHashMismatch || error.description.contains("not a SpeedWatch"))
     }
 
     @Test("a changed reading is caught by the hash")
     func tampered() throws {
-        var text = String(decoding: try BundleFixtures.bundle().encoded(signingWith: BundleFixtures.key), as: UTF8.self)
+        var text = String(decoding: try BundleFixtures.bundle().encoded(signingWith: BundleFixtures.key()), as: UTF8.self)
         text = text.replacingOccurrences(of: ",approaching,", with: ",receding,")
-        let error = try #require(throws: BundleError.self) { try BundleFixtures.reader.read(data: Data(text.utf8), file: "x.swb") }
+        let error = try #require(throws: BundleError.self) { try BundleFixtures.reader().read(data: Data(text.utf8), file: "x.swb") }
         #expect(error.isHashMismatch)
         #expect(error.field == "sha256")
     }
 
     @Test("impossible speeds refuse the bundle naming line and field", arguments: [-3.0, 400.0])
     func impossibleSpeed(mph: Double) throws {
-        let data = try BundleFixtures.bundle(speeds: [20, 21, mph, 22]).encoded(signingWith: BundleFixtures.key)
-        let error = try #require(throws: BundleError.self) { try BundleFixtures.reader.read(data: data, file: "s.swb") }
+        let data = try BundleFixtures.bundle(speeds: [20, 21, mph, 22]).encoded(signingWith: BundleFixtures.key())
+        let error = try #require(throws: BundleError.self) { try BundleFixtures.reader().read(data: data, file: "s.swb") }
         #expect(error.isBadRow)
         #expect(error.line == 6)
         #expect(error.field == "speed_mps")
