@@ -209,11 +209,13 @@ let package = Package(
             dependencies: ["Collector", "CollectorStore", "Reports", "SessionBundle", "SpeedDomain"]
         ),
 
+        // The short simulated street that the simulator, runtime and end-to-end tests share.
+        .target(name: "ScenarioFixtures", path: "Tests/ScenarioFixtures"),
         .testTarget(name: "SpeedStatisticsTests", dependencies: ["SpeedStatistics"]),
         .testTarget(name: "SessionBundleTests", dependencies: ["SessionBundle", "SpeedDomain"]),
         .testTarget(
             name: "CollectorTests",
-            dependencies: ["Collector", "CollectorStore", "SessionBundle", "SpeedDomain", "SpeedStatistics"]
+            dependencies: ["Collector", "CollectorStore", "SessionBundle", "SpeedDomain", "SpeedStatistics", "ScenarioFixtures"]
         ),
         .testTarget(
             name: "ReportsTests",
@@ -234,7 +236,7 @@ let package = Package(
         ),
         .testTarget(name: "DeviceHealthTests", dependencies: ["DeviceHealth", "GPIOEdges"]),
         .testTarget(name: "VehicleDetectionTests", dependencies: ["VehicleDetection", "SpeedDomain"]),
-        .testTarget(name: "TrafficSimulatorTests", dependencies: ["TrafficSimulator", "VehicleDetection", "SpeedDomain"]),
+        .testTarget(name: "TrafficSimulatorTests", dependencies: ["TrafficSimulator", "VehicleDetection", "SpeedDomain", "ScenarioFixtures"]),
         .testTarget(
             name: "DeviceStoreTests",
             dependencies: [
@@ -244,7 +246,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DeviceRuntimeTests",
-            dependencies: ["DeviceRuntime", "DeviceStore", "EdgeSources", "TrafficSimulator", "SpeedDomain", "VehicleDetection", "TOMLSupport", "GPIOEdges", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["DeviceRuntime", "DeviceStore", "EdgeSources", "TrafficSimulator", "SpeedDomain", "VehicleDetection", "TOMLSupport", "GPIOEdges", "ScenarioFixtures", .product(name: "Logging", package: "swift-log")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 import Foundation
+import ScenarioFixtures
 import Testing
 
 /// The whole path as people run it: `sid keygen`, `sid run` on the simulator,
@@ -6,39 +7,18 @@ import Testing
 /// `import` (twice, and a tampered copy) and `report`, with the built executables.
 @Suite("Device to report, end to end", .serialized)
 struct DeviceToReportTests {
-    static let street = """
-        name = "collector-e2e"
-        description = "short street for the collector end-to-end test"
-        seed = 91
-        duration-s = 120
-        limit-mph = 20
-        [sensor]
-        kind = "doppler"
-        carrier-hz = 10525000000
-        mounting-angle-deg = 10
-        beam-width-deg = 36
-        height-m = 0.8
-        car-range-m = 45
-        noise = 0.45
-        flicker = 0.0
-        wheel-tops = 0.25
-        dropouts-per-minute = 2
-        [traffic]
-        flow-per-hour = 300
-        approaching-share = 0.5
-        platoon-share = 0.1
-        near-lane-m = 2.0
-        far-lane-m = 5.0
-        cyclists-per-hour = 0
-        pedestrians-per-hour = 0
-        [traffic.speed-mph]
-        mean = 24
-        sd = 3
-        [traffic.mix]
-        car = 1
-        van = 0
-        hgv = 0
-        """
+    static let street = {
+        var street = ShortStreet()
+        street.name = "collector-e2e"
+        street.description = "short street for the collector end-to-end test"
+        street.seed = 91
+        street.seconds = 120
+        street.limitMph = 20
+        street.flowPerHour = 300
+        street.speedMeanMph = 24
+        street.speedSDMph = 3
+        return street.toml
+    }()
 
     static func executable(_ name: String) throws -> URL {
         #if os(Linux)

@@ -3,45 +3,26 @@ import DeviceStore
 import EdgeSources
 import Foundation
 import Logging
+import ScenarioFixtures
 import SpeedDomain
 import Testing
 import TOMLSupport
 import TrafficSimulator
 import VehicleDetection
 
-let shortStreet = """
-    name = "runtime-test"
-    description = "short street for runtime tests"
-    seed = 77
-    duration-s = 90
-    limit-mph = 20
-    [sensor]
-    kind = "doppler"
-    carrier-hz = 10525000000
-    mounting-angle-deg = 10
-    beam-width-deg = 36
-    height-m = 0.8
-    car-range-m = 45
-    noise = 0.45
-    flicker = 0.0
-    wheel-tops = 0.25
-    dropouts-per-minute = 2
-    [traffic]
-    flow-per-hour = 200
-    approaching-share = 0.5
-    platoon-share = 0.1
-    near-lane-m = 2.0
-    far-lane-m = 5.0
-    cyclists-per-hour = 0
-    pedestrians-per-hour = 0
-    [traffic.speed-mph]
-    mean = 23
-    sd = 3
-    [traffic.mix]
-    car = 1
-    van = 0
-    hgv = 0
-    """
+/// The short street the runtime tests measure (see `ShortStreet`).
+func shortStreet(seconds: Double = 90) -> String {
+    var street = ShortStreet()
+    street.name = "runtime-test"
+    street.description = "short street for runtime tests"
+    street.seed = 77
+    street.seconds = seconds
+    street.limitMph = 20
+    street.flowPerHour = 200
+    street.speedMeanMph = 23
+    street.speedSDMph = 3
+    return street.toml
+}
 
 @Suite("Measuring session")
 struct MeasuringSessionTests {
@@ -52,7 +33,7 @@ struct MeasuringSessionTests {
 
     @Test("every reading the detector makes is stored once, and the session is closed")
     func pipelineStoresEverything() async throws {
-        let scenario = try Scenario.parse(shortStreet)
+        let scenario = try Scenario.parse(shortStreet())
         let settings = DetectorSettings(mountingAngleDegrees: 10)
         // What the detector alone makes of the same edges.
         var simulation = Simulation(scenario: scenario)

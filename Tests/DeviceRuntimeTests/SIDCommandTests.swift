@@ -50,7 +50,7 @@ struct SIDCommandTests {
 
     func writeScenario(in directory: URL, seconds: Int) throws -> String {
         let path = directory.appendingPathComponent("street.toml").path
-        try shortStreet.replacingOccurrences(of: "duration-s = 90", with: "duration-s = \(seconds)").write(toFile: path, atomically: true, encoding: .utf8)
+        try shortStreet(seconds: Double(seconds)).write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 

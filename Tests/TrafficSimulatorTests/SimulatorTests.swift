@@ -1,48 +1,24 @@
 import Foundation
+import ScenarioFixtures
 import SpeedDomain
 import Testing
 import TOMLSupport
 import TrafficSimulator
 import VehicleDetection
 
-/// A short scenario, small enough for a debug build.
+/// A short scenario, small enough for a debug build, with cyclists and pedestrians (see `ShortStreet`).
 func shortScenario(kind: String = "doppler", seed: UInt64 = 5, seconds: Double = 150, flow: Double = 160, extra: String = "") -> String {
-    """
-    name = "test"
-    description = "short test street"
-    seed = \(seed)
-    duration-s = \(seconds)
-    limit-mph = 30
-    [sensor]
-    kind = "\(kind)"
-    carrier-hz = 10525000000
-    mounting-angle-deg = 10
-    beam-width-deg = 36
-    height-m = 0.8
-    car-range-m = 45
-    noise = 0.45
-    flicker = 0.0
-    wheel-tops = 0.25
-    dropouts-per-minute = 2
-    spacing-m = 2.0
-    \(extra)
-    [traffic]
-    flow-per-hour = \(flow)
-    approaching-share = 0.5
-    platoon-share = 0.1
-    near-lane-m = 2.0
-    far-lane-m = 5.0
-    cyclists-per-hour = 10
-    pedestrians-per-hour = 20
-    [traffic.speed-mph]
-    mean = 30
-    sd = 4
-    min = 15
-    [traffic.mix]
-    car = 0.9
-    van = 0.1
-    hgv = 0
-    """
+    var street = ShortStreet()
+    street.kind = kind
+    street.seed = seed
+    street.seconds = seconds
+    street.flowPerHour = flow
+    street.sensorExtra = extra
+    street.cyclistsPerHour = 10
+    street.pedestriansPerHour = 20
+    street.speedMinMph = 15
+    street.mix = (car: 0.9, van: 0.1, hgv: 0)
+    return street.toml
 }
 
 @Suite("Simulator")
@@ -109,8 +85,8 @@ struct SimulatorTests {
             }
         }
         #expect(field(shortScenario().replacingOccurrences(of: "kind = \"doppler\"", with: "kind = \"sonar\"")) == "sensor.kind")
-        #expect(field(shortScenario().replacingOccurrences(of: "duration-s = 150", with: "duration-s = -1")) == "duration-s")
-        #expect(field(shortScenario().replacingOccurrences(of: "mean = 30", with: "mean = \"thirty\"")) == "traffic.speed-mph.mean")
+        #expect(field(shortScenario().replacingOccurrences(of: "duration-s = 150.0", with: "duration-s = -1")) == "duration-s")
+        #expect(field(shortScenario().replacingOccurrences(of: "mean = 30.0", with: "mean = \"thirty\"")) == "traffic.speed-mph.mean")
         #expect(field(shortScenario(extra: "beam-colour = 3")) == "sensor.beam-colour")
     }
 

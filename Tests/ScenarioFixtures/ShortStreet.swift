@@ -1,0 +1,62 @@
+/// The TOML text of a short simulated street for tests: an HB100 on the kerb
+/// (10° mounting, 36° beam, 45 m car range, moderate noise, no flicker),
+/// traffic both ways with a few platoons. Each test names what it varies, so
+/// one place holds the sensor and road that the tests share.
+public struct ShortStreet: Sendable {
+    public var name = "test"
+    public var description = "short test street"
+    public var seed: UInt64 = 5
+    public var seconds: Double = 150
+    public var limitMph = 30
+    public var kind = "doppler"
+    /// Extra `[sensor]` lines, such as an unknown key for an error test.
+    public var sensorExtra = ""
+    public var flowPerHour: Double = 160
+    public var cyclistsPerHour: Double = 0
+    public var pedestriansPerHour: Double = 0
+    public var speedMeanMph: Double = 30
+    public var speedSDMph: Double = 4
+    public var speedMinMph: Double?
+    public var mix: (car: Double, van: Double, hgv: Double) = (1, 0, 0)
+
+    public init() {}
+
+    public var toml: String {
+        """
+        name = "\(name)"
+        description = "\(description)"
+        seed = \(seed)
+        duration-s = \(seconds)
+        limit-mph = \(limitMph)
+        [sensor]
+        kind = "\(kind)"
+        carrier-hz = 10525000000
+        mounting-angle-deg = 10
+        beam-width-deg = 36
+        height-m = 0.8
+        car-range-m = 45
+        noise = 0.45
+        flicker = 0.0
+        wheel-tops = 0.25
+        dropouts-per-minute = 2
+        spacing-m = 2.0
+        \(sensorExtra)
+        [traffic]
+        flow-per-hour = \(flowPerHour)
+        approaching-share = 0.5
+        platoon-share = 0.1
+        near-lane-m = 2.0
+        far-lane-m = 5.0
+        cyclists-per-hour = \(cyclistsPerHour)
+        pedestrians-per-hour = \(pedestriansPerHour)
+        [traffic.speed-mph]
+        mean = \(speedMeanMph)
+        sd = \(speedSDMph)
+        \(speedMinMph.map { "min = \($0)" } ?? "")
+        [traffic.mix]
+        car = \(mix.car)
+        van = \(mix.van)
+        hgv = \(mix.hgv)
+        """
+    }
+}
