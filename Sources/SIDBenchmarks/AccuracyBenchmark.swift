@@ -13,12 +13,17 @@ struct AccuracyBenchmark {
 
     var scenarioNames: [String]
     var verbose: Bool
+    /// Added to every scenario's seed (`SID_BENCH_SEED_OFFSET`): the same
+    /// streets with other traffic, to check that the detector's settings,
+    /// tuned on the default seeds, hold on traffic they were not tuned on.
+    var seedOffset: UInt64 = ProcessInfo.processInfo.environment["SID_BENCH_SEED_OFFSET"].flatMap { UInt64($0) } ?? 0
 
     func run() throws {
         let names = scenarioNames.isEmpty ? Self.defaultScenarios : scenarioNames
         var total = DetectionScore()
         for name in names {
-            let scenario = try Scenario.resolve(name)
+            var scenario = try Scenario.resolve(name)
+            scenario.seed &+= seedOffset
             let started = Date()
             var simulation = Simulation(scenario: scenario)
             let edges = simulation.allEdges()

@@ -9,7 +9,8 @@ import VehicleDetection
 /// longer than the store half and says nothing about the store).
 /// `sweep` varies one Doppler detector setting at a time over the Doppler
 /// scenarios, for whoever tunes the detector next. `SID_BENCH_DUMP=DIR` makes
-/// `accuracy` write each scenario's readings and ground truth as CSV into DIR.
+/// `accuracy` write each scenario's readings and ground truth as CSV into DIR;
+/// `SID_BENCH_SEED_OFFSET=N` runs every scenario with its seed plus N (held-out traffic).
 let arguments = Array(CommandLine.arguments.dropFirst())
 let mode = arguments.first ?? "all"
 let scenarioNames = Array(arguments.dropFirst())
