@@ -63,6 +63,13 @@ public struct DopplerConfiguration: Sendable, Hashable, Codable {
     public var maximumLockNs: UInt64
     /// Readings below this quality carry `.lowQuality`.
     public var lowQualityBelow: Double
+    /// A pass shorter than `fragmentNs` whose quality is below
+    /// `fragmentQualityBelow` is a fragment, not a vehicle: the blend where
+    /// one vehicle's tone hands over to another's, or a weak tone breaking
+    /// up in noise. A vehicle heard even briefly on its own gives a steady,
+    /// well-covered tone (quality above 0.9 in recordings and simulation).
+    public var fragmentQualityBelow: Double
+    public var fragmentNs: UInt64
     /// With I/Q pins: whether Q lagging I by a quarter period means approaching
     /// (true) or receding (false); swap if a module is wired the other way.
     public var quadratureLagMeansApproaching: Bool
@@ -89,6 +96,8 @@ public struct DopplerConfiguration: Sendable, Hashable, Codable {
         minimumWindows: Int = 8,
         maximumLockNs: UInt64 = 60_000_000_000,
         lowQualityBelow: Double = 0.5,
+        fragmentQualityBelow: Double = 0.65,
+        fragmentNs: UInt64 = 2_000_000_000,
         quadratureLagMeansApproaching: Bool = true
     ) {
         self.carrierHz = carrierHz
@@ -112,6 +121,8 @@ public struct DopplerConfiguration: Sendable, Hashable, Codable {
         self.minimumWindows = minimumWindows
         self.maximumLockNs = maximumLockNs
         self.lowQualityBelow = lowQualityBelow
+        self.fragmentQualityBelow = fragmentQualityBelow
+        self.fragmentNs = fragmentNs
         self.quadratureLagMeansApproaching = quadratureLagMeansApproaching
     }
 

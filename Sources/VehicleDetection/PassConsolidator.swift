@@ -29,7 +29,15 @@ struct PassConsolidator: Sendable {
             joined.absorb(segment)
             vehicle = joined
         }
-        if endedInSag { completed.append(vehicle) } else { open.append(vehicle) }
+        guard endedInSag else {
+            open.append(vehicle)
+            return
+        }
+        if let (receding, approaching) = vehicle.splitAtJoin(riseFraction: configuration.riseStartFraction, minimumPartNs: 2 * configuration.minimumLockNs) {
+            completed += [receding, approaching]
+        } else {
+            completed.append(vehicle)
+        }
     }
 
     /// Completes held vehicles that nothing can join any more: the merge gap

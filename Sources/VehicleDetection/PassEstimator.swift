@@ -46,6 +46,7 @@ struct PassEstimator {
         var flags: ReadingFlags = []
         if edgesDropped { flags.insert(.edgesDropped) }
         let quality = Self.quality(of: pass, windowDurationNs: Double(pass.durationNs) / Double(windows.count))
+        guard quality >= configuration.fragmentQualityBelow || pass.durationNs >= configuration.fragmentNs else { return nil }
         if quality < configuration.lowQualityBelow { flags.insert(.lowQuality) }
 
         return Reading(

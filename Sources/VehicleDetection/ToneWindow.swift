@@ -67,6 +67,8 @@ struct PassTrack: Sendable {
     private(set) var lowIndex = 0
     /// False once a climb has been found to be this pass's own (a receding vehicle's).
     var mayRiseSplit = true
+    /// Indices of the first window of each segment the consolidator joined on.
+    private(set) var joins: [Int] = []
     /// The plateau of the windows before `lowIndex`, kept for the `lowIndex`
     /// it was taken at: a climb is tested on every window after a dip, and
     /// the plateau only changes when a new low is found.
@@ -189,6 +191,7 @@ struct PassTrack: Sendable {
 
     /// Joins a later segment of the same vehicle.
     mutating func absorb(_ later: PassTrack) {
+        joins.append(windows.count)
         windows += later.windows
         lastConsistentEndNs = later.lastConsistentEndNs
         quadratureLagVotes += later.quadratureLagVotes
@@ -221,6 +224,33 @@ struct PassTrack: Sendable {
         let first = windows.prefix(third).map(\.frequencyHz).sorted()
         let last = windows.suffix(third).map(\.frequencyHz).sorted()
         return first[first.count / 2] * (1 + trendFraction) < last[last.count / 2]
+    }
+
+    /// Undoes a join that physics forbids: a pass that opens with a climb (a
+    /// receding vehicle emerging beside the sensor) and ends in a cosine sag
+    /// (an approaching vehicle reaching it) holds two vehicles, since no one
+    /// vehicle's tone both climbs after it appears and sags before it leaves.
+    /// When the consolidator built it from segments, it is cut at the join
+    /// with the longest silence: the receding vehicle's tone faded there and
+    /// the approaching one's began. One unbroken segment is left whole: where
+    /// the two tones blend there is no telling which windows are whose.
+    /// Nil unless both parts last `minimumPartNs`.
+    func splitAtJoin(riseFraction: Double, minimumPartNs: UInt64) -> (receding: PassTrack, approaching: PassTrack)? {
+        guard !joins.isEmpty, openingHz < plateauHz * (1 - riseFraction) else { return nil }
+        let silence = { (index: Int) in windows[index].startNs &- windows[index - 1].endNs }
+        let cut = joins.max { silence($0) < silence($1) }!
+        let receding = PassTrack(windows: windows[..<cut])
+        let approaching = PassTrack(windows: windows[cut...])
+        guard receding.durationNs >= minimumPartNs, approaching.durationNs >= minimumPartNs else { return nil }
+        // With I/Q, two parts heard going the same way are not a receding and an approaching vehicle.
+        guard receding.phaseSign == 0 || receding.phaseSign != approaching.phaseSign else { return nil }
+        return (receding, approaching)
+    }
+
+    /// A pass made of the given windows, in order.
+    init(windows: ArraySlice<ToneWindow>) {
+        self.init(first: windows[windows.startIndex])
+        for window in windows.dropFirst() { append(window) }
     }
 
     var startNs: UInt64 { windows[0].startNs }

@@ -93,6 +93,63 @@ struct DopplerDetectorTests {
         #expect(abs(readings[1].speed.mph - 18.5) < 0.6)
     }
 
+    @Test("a receding car that fades and an approaching car at nearly its speed are two readings, not one joined pass")
+    func recedingThenApproachingAreTwo() throws {
+        // A car recedes at 30 mph in the far lane: it emerges with its cosine
+        // growing, x / sqrt(x² + 25) from x = 6 m at 13.4 m/s, then fades into
+        // noise. A second later a car approaching at 31 mph is heard, steady,
+        // until its tone sags as it reaches the sensor (2 m lateral, x from 12 m to 3 m).
+        var maker = EdgeMaker(seed: 17)
+        maker.noise(seconds: 1)
+        maker.tone(seconds: 2.5, jitter: 0.02) { t in
+            let x = 6 + 13.4 * t
+            return 30 * x / (x * x + 25).squareRoot()
+        }
+        maker.noise(seconds: 1)
+        maker.tone(mph: 31, seconds: 1.5, jitter: 0.02)
+        maker.tone(seconds: 0.65, jitter: 0.02) { t in
+            let x = 12 - 13.9 * t
+            return 31 * x / (x * x + 4).squareRoot()
+        }
+        maker.noise(seconds: 6)
+        let readings = try detect(maker.edges)
+        try #require(readings.count == 2, "\(readings.map(\.speed.mph))")
+        // The receding car is read at its plateau, where its cosine has reached 0.99.
+        #expect(abs(readings[0].speed.mph - 29.7) < 0.6)
+        #expect(abs(readings[1].speed.mph - 31) < 0.6)
+    }
+
+    @Test("a short pass of broken, unsteady tone is a fragment, not a vehicle; the same length of steady tone is one")
+    func fragmentsAreNotVehicles() throws {
+        func detect(_ edges: [Edge], fragmentQualityBelow: Double = DopplerConfiguration(carrierHz: EdgeMaker.carrier).fragmentQualityBelow) -> [Reading] {
+            var detector = DopplerDetector(configuration: DopplerConfiguration(carrierHz: EdgeMaker.carrier, fragmentQualityBelow: fragmentQualityBelow))
+            var readings: [Reading] = []
+            detector.process(edges, into: &readings)
+            detector.finish(into: &readings)
+            return readings
+        }
+        var broken = EdgeMaker(seed: 18)
+        broken.noise(seconds: 1)
+        for _ in 0..<7 {
+            broken.tone(mph: 24, seconds: 0.05, jitter: 0.09)
+            broken.noise(seconds: 0.15)
+        }
+        broken.noise(seconds: 6)
+        // Locked and long enough to be a pass, but broken and unsteady.
+        let unfiltered = detect(broken.edges, fragmentQualityBelow: 0)
+        try #require(unfiltered.count == 1)
+        #expect(unfiltered[0].quality < 0.65 && unfiltered[0].durationNs < 2_000_000_000)
+        #expect(detect(broken.edges).isEmpty)
+
+        var steady = EdgeMaker(seed: 18)
+        steady.noise(seconds: 1)
+        steady.tone(mph: 24, seconds: 1.2, jitter: 0.02)
+        steady.noise(seconds: 6)
+        let readings = detect(steady.edges)
+        try #require(readings.count == 1)
+        #expect(abs(readings[0].speed.mph - 24) < 0.5)
+    }
+
     @Test("a vehicle approaching at an angle reads its true speed once the mounting angle is configured")
     func approachAtAngle() throws {
         // A car at 30 mph, beam at 20° to the road: the radar hears 30·cos(20°) ≈ 28.2 mph.
