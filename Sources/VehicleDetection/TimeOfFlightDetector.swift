@@ -144,47 +144,93 @@ public struct TimeOfFlightDetector: Sendable {
             var freeA = a.map { Int64($0) }
             var freeB = b.map { Int64($0) }
             var crossings: [Crossing] = []
-            while !freeA.isEmpty, !freeB.isEmpty {
-                let tied = bestCandidates(freeA, freeB)
-                guard var chosen = tied.first else { break }
-                var byPrior = false
-                if tied.count > 1 {
-                    guard let plausible = mostPlausible(tied) else { break }
-                    chosen = plausible
-                    byPrior = true
-                }
-                crossings += chosen.pairs.map { Crossing(a: UInt64(freeA[$0.0]), b: UInt64(freeB[$0.1]), byPrior: byPrior) }
-                let usedA = Set(chosen.pairs.map(\.0)), usedB = Set(chosen.pairs.map(\.1))
-                freeA = freeA.enumerated().filter { !usedA.contains($0.offset) }.map(\.element)
-                freeB = freeB.enumerated().filter { !usedB.contains($0.offset) }.map(\.element)
+            while let step = nextVehicle(freeA, freeB, lookAhead: true) {
+                crossings += step.candidate.pairs.map { Crossing(a: UInt64(freeA[$0.0]), b: UInt64(freeB[$0.1]), byPrior: step.byPrior) }
+                Self.remove(step.candidate, from: &freeA, &freeB)
             }
             return crossings.sorted { $0.first < $1.first }
         }
 
-        /// The best candidate delay, with any others that tie with it.
-        private func bestCandidates(_ a: [Int64], _ b: [Int64]) -> [Candidate] {
-            var best: [Candidate] = []
+        /// The next vehicle's pairs among the free edges, or nil when none can be told.
+        ///
+        /// The best-supported delay is usually right, but not always: at a
+        /// slow delay, a platoon's followers can pass for more axles of one
+        /// long vehicle (its gaps read as axle spacings), leaving the rest of
+        /// the edges to be explained by fast phantom crossings. So with
+        /// `lookAhead`, the alignment is also followed to the end starting
+        /// with the runner-up (the best delay of another speed shared by two
+        /// or more axles) and never using the leader's speed; whichever
+        /// explains more edges, then with fewer vehicles, is taken.
+        /// `banned` excludes delays within tolerance of it.
+        private func nextVehicle(_ a: [Int64], _ b: [Int64], lookAhead: Bool, banned: Int64? = nil) -> (candidate: Candidate, byPrior: Bool)? {
+            guard !a.isEmpty, !b.isEmpty else { return nil }
+            let (tied, runnerUp) = bestCandidates(a, b, banned: banned)
+            guard let leader = tied.first else { return nil }
+            if tied.count > 1 {
+                guard let plausible = mostPlausible(tied) else { return nil }
+                return (plausible, true)
+            }
+            if lookAhead, let runnerUp {
+                let (leaderEdges, leaderVehicles) = explanation(startingWith: leader, a, b, banned: nil)
+                let (runnerUpEdges, runnerUpVehicles) = explanation(startingWith: runnerUp, a, b, banned: leader.delay)
+                if (runnerUpEdges, -runnerUpVehicles) > (leaderEdges, -leaderVehicles) { return (runnerUp, false) }
+            }
+            return (leader, false)
+        }
+
+        /// How many edges, in how many vehicles, the greedy alignment pairs
+        /// when it takes `first` first and never a delay near `banned`.
+        private func explanation(startingWith first: Candidate, _ a: [Int64], _ b: [Int64], banned: Int64?) -> (edges: Int, vehicles: Int) {
+            var freeA = a, freeB = b
+            var edges = 2 * first.pairs.count, vehicles = 1
+            Self.remove(first, from: &freeA, &freeB)
+            while let step = nextVehicle(freeA, freeB, lookAhead: false, banned: banned) {
+                edges += 2 * step.candidate.pairs.count
+                vehicles += 1
+                Self.remove(step.candidate, from: &freeA, &freeB)
+            }
+            return (edges, vehicles)
+        }
+
+        private static func remove(_ candidate: Candidate, from a: inout [Int64], _ b: inout [Int64]) {
+            let usedA = Set(candidate.pairs.map(\.0)), usedB = Set(candidate.pairs.map(\.1))
+            a = a.enumerated().filter { !usedA.contains($0.offset) }.map(\.element)
+            b = b.enumerated().filter { !usedB.contains($0.offset) }.map(\.element)
+        }
+
+        /// The best candidate delay, with any others that tie with it; and the
+        /// runner-up: the best delay of another speed (outside the leader's
+        /// tolerance) shared by two or more axles of one vehicle.
+        private func bestCandidates(_ a: [Int64], _ b: [Int64], banned: Int64?) -> ([Candidate], runnerUp: Candidate?) {
+            var candidates: [Candidate] = []
             let limit = Int64(maximumGapNs)
             for x in a {
                 for y in b where y != x && abs(y - x) <= limit {
                     let delay = y - x
+                    if let banned, abs(delay - banned) <= Self.tolerance(banned) { continue }
                     let all = Self.pairsSharing(delay: delay, tolerance: Self.tolerance(delay), a, b)
                     let vehicle = oneVehicle(Self.pairsSharing(delay: delay, tolerance: Self.axleTolerance(delay), a, b), delay: delay, a)
                     let spread = vehicle.reduce(Int64(0)) { $0 + abs((b[$1.1] - a[$1.0]) - delay) }
-                    let candidate = Candidate(
-                        vehicleSupport: vehicle.count, clusterSupport: all.count, spread: spread, delay: delay, pairs: vehicle)
-                    if let leader = best.first {
-                        if candidate.beats(leader) {
-                            best = [candidate]
-                        } else if candidate.ties(leader), best.allSatisfy({ candidate.ties($0) }) {
-                            best.append(candidate)
-                        }
-                    } else {
-                        best = [candidate]
-                    }
+                    candidates.append(Candidate(vehicleSupport: vehicle.count, clusterSupport: all.count, spread: spread, delay: delay, pairs: vehicle))
                 }
             }
-            return best
+            var best: [Candidate] = []
+            for candidate in candidates {
+                if let leader = best.first {
+                    if candidate.beats(leader) {
+                        best = [candidate]
+                    } else if candidate.ties(leader), best.allSatisfy({ candidate.ties($0) }) {
+                        best.append(candidate)
+                    }
+                } else {
+                    best = [candidate]
+                }
+            }
+            guard let leader = best.first else { return ([], nil) }
+            let runnerUp = candidates
+                .filter { $0.vehicleSupport >= 2 && abs($0.delay - leader.delay) > Self.tolerance(leader.delay) }
+                .max { $1.beats($0) }
+            return (best, runnerUp)
         }
 
         /// The longest run of pairs close enough to be axles of one vehicle at the delay's speed.
@@ -204,17 +250,35 @@ public struct TimeOfFlightDetector: Sendable {
         /// Among tied candidates, the one whose speed is typical of recent
         /// traffic when every other is far outside it; nil when none stands out.
         private func mostPlausible(_ tied: [Candidate]) -> Candidate? {
-            guard recentSpeeds.count >= 5 else { return nil }
-            let sorted = recentSpeeds.sorted()
-            let median = sorted[sorted.count / 2]
-            let deviations = sorted.map { abs($0 - median) }.sorted()
-            let spread = max(1.4826 * deviations[deviations.count / 2], 0.08 * median)
-            let scored = tied.map { (candidate: $0, z: abs(spacingMetres / (Double(abs($0.delay)) / 1e9) - median) / spread) }
+            guard let traffic = TrafficSpeeds(recentSpeeds) else { return nil }
+            let scored = tied.map { (candidate: $0, z: traffic.z(ofDelay: $0.delay, spacingMetres: spacingMetres)) }
                 .sorted { $0.z < $1.z }
             // The others must be at least e^6 (about 400) times less likely, taking traffic speeds as normal.
             let best = scored[0].z
             guard best <= 3, scored.dropFirst().allSatisfy({ ($0.z * $0.z - best * best) / 2 >= 6 }) else { return nil }
             return scored[0].candidate
+        }
+
+        /// The speeds of recent traffic, taken as normal with a spread from
+        /// their median absolute deviation (at least 8% of the median).
+        struct TrafficSpeeds {
+            let median: Double
+            let spread: Double
+
+            /// Nil with fewer than five speeds: too few to call anything typical.
+            init?(_ speeds: [Double]) {
+                guard speeds.count >= 5 else { return nil }
+                let sorted = speeds.sorted()
+                let median = sorted[sorted.count / 2]
+                let deviations = sorted.map { abs($0 - median) }.sorted()
+                self.median = median
+                spread = max(1.4826 * deviations[deviations.count / 2], 0.08 * median)
+            }
+
+            /// How many spreads the speed of a delay lies from the median.
+            func z(ofDelay delay: Int64, spacingMetres: Double) -> Double {
+                abs(spacingMetres / (Double(abs(delay)) / 1e9) - median) / spread
+            }
         }
 
         /// How far apart two vehicles' delays may be and still count as one
@@ -285,3 +349,4 @@ public struct TimeOfFlightDetector: Sendable {
             direction: axles[0].approaching ? .approaching : .receding, quality: quality, flags: flags)
     }
 }
+

@@ -58,6 +58,18 @@ struct TimeOfFlightDetectorTests {
         #expect(readings.map { $0.flags.contains(.edgesDropped) } == [false, true, true, true])
     }
 
+    @Test("a slow receding platoon is read car by car, not as one slow many-axled vehicle and fast phantoms")
+    func slowPlatoonNotOneLongVehicle() throws {
+        // Cars at 19 mph, 1.5 s apart, 2.7 m between axles. Pairing each car's
+        // first B with its last A reads 8 mph, and at that speed the cars' gaps
+        // look like axle spacings (5.4 m), so three such pairs outvote any one
+        // car's two; the leftover A1→B2 pairs then read as 54 mph approaching.
+        let edges = (0..<6).flatMap { vehicle(at: 150 + 1.5 * Double($0), mph: 19 - 0.1 * Double($0), axles: [0, 2.7], approaching: false) }
+        let readings = try detect(edges)
+        #expect(readings.count == 6, "\(readings.map { ($0.speed.mph, $0.direction) })")
+        #expect(readings.allSatisfy { $0.direction == .receding && abs($0.speed.mph - 18.75) < 0.3 })
+    }
+
     @Test("a missed trigger or a spurious one does not corrupt the speed")
     func missedAndSpurious() throws {
         var edges = vehicle(at: 10, mph: 30, axles: [0, 3.8, 10.2, 11.5])
