@@ -159,7 +159,8 @@ public struct DopplerDetector: Sendable {
             pass = PassTrack(first: tone)
             return
         }
-        if current.isSagEnd(tone, sagFraction: configuration.sagEndFraction) {
+        // With I/Q, a lower tone going the other way is another vehicle, not this one's sag.
+        if !current.opposesDirection(tone.phaseSign), current.isSagEnd(tone, sagFraction: configuration.sagEndFraction) {
             pass = current
             // The cosine sag of a vehicle at the sensor: report it; what follows
             // for a moment at a lower tone is its tail, unless it is steady and higher.

@@ -46,7 +46,9 @@ struct PassEstimator {
         var flags: ReadingFlags = []
         if edgesDropped { flags.insert(.edgesDropped) }
         let quality = Self.quality(of: pass, windowDurationNs: Double(pass.durationNs) / Double(windows.count))
-        guard quality >= configuration.fragmentQualityBelow || pass.durationNs >= configuration.fragmentNs else { return nil }
+        // With I/Q, a pass heard going one way throughout is one target's; the test is for one-pin passes.
+        let direction = direction(of: pass)
+        guard quality >= configuration.fragmentQualityBelow || pass.durationNs >= configuration.fragmentNs || direction != .unknown else { return nil }
         if quality < configuration.lowQualityBelow { flags.insert(.lowQuality) }
 
         return Reading(
@@ -55,7 +57,7 @@ struct PassEstimator {
             firstLockSpeed: speed(hz: firstLockHz),
             peakSpeed: speed(hz: peakHz),
             durationNs: pass.durationNs,
-            direction: direction(of: pass),
+            direction: direction,
             quality: quality,
             flags: flags
         )

@@ -307,6 +307,51 @@ struct QuadratureTests {
         #expect(abs(readings[0].speed.mph - 28) < 0.3)
     }
 
+    /// I edges from `maker` with Q edges a quarter period after each (approaching,
+    /// Q lagging) or three quarters (receding), by the direction of the span each I edge is in.
+    func withQuadrature(_ i: [Edge], receding: [ClosedRange<UInt64>]) -> [Edge] {
+        var edges = i
+        for (edge, next) in zip(i, i.dropFirst()) {
+            let period = Double(next.timestampNs - edge.timestampNs)
+            let isReceding = receding.contains { $0.contains(edge.timestampNs) }
+            edges.append(Edge(timestampNs: edge.timestampNs + UInt64(period * (isReceding ? 0.75 : 0.25)), channel: 1))
+        }
+        return edges.sorted { $0.timestampNs < $1.timestampNs }
+    }
+
+    @Test("with I/Q, a slower car going the other way inside an approaching car's tone is its own reading, and the approaching car one reading")
+    func oppositeToneIsNotASag() throws {
+        var maker = EdgeMaker(seed: 22)
+        maker.tone(mph: 50, seconds: 1.2)
+        let recedingStart = maker.now
+        maker.tone(mph: 38, seconds: 0.8)
+        let recedingEnd = maker.now
+        maker.tone(mph: 50, seconds: 1.0)
+        var detector = try VehicleDetector(sensor: .dopplerQuadrature(carrierHz: EdgeMaker.carrier), settings: DetectorSettings())
+        var readings: [Reading] = []
+        detector.process(EdgeBatch(edges: withQuadrature(maker.edges, receding: [recedingStart...recedingEnd])), into: &readings)
+        detector.finish(into: &readings)
+        #expect(readings.map(\.direction).sorted { $0.rawValue < $1.rawValue } == [.approaching, .receding], "\(readings.map { ($0.speed.mph, $0.direction) })")
+        #expect(readings.allSatisfy { abs($0.speed.mph - ($0.direction == .approaching ? 50 : 38)) < 0.5 })
+    }
+
+    @Test("a short, broken tone heard going one way throughout is reported with I/Q, where one pin would call it a fragment")
+    func brokenToneWithDirection() throws {
+        var maker = EdgeMaker(seed: 18)
+        for _ in 0..<7 {
+            maker.tone(mph: 24, seconds: 0.05, jitter: 0.09)
+            maker.silence(seconds: 0.15)
+        }
+        let onePin = try DopplerDetectorTests().detect(maker.edges)
+        #expect(onePin.isEmpty)
+        var detector = try VehicleDetector(sensor: .dopplerQuadrature(carrierHz: EdgeMaker.carrier), settings: DetectorSettings())
+        var readings: [Reading] = []
+        detector.process(EdgeBatch(edges: withQuadrature(maker.edges, receding: [])), into: &readings)
+        detector.finish(into: &readings)
+        try #require(readings.count == 1)
+        #expect(readings[0].direction == .approaching && readings[0].quality < 0.65)
+    }
+
     @Test("a module wired the other way is corrected by configuration")
     func swapped() throws {
         var detector = try VehicleDetector(
