@@ -214,7 +214,7 @@ public struct DopplerDetector: Sendable {
     /// reports held segments that nothing can join any more.
     @inline(__always)
     private mutating func expirePass(at t: UInt64, into readings: inout [Reading]) {
-        if let pass, t > pass.lastConsistentEndNs &+ configuration.holdNs {
+        if let lastEndNs = pass?.lastConsistentEndNs, t > lastEndNs &+ configuration.holdNs {
             endPass(inSag: false, into: &readings)
         }
         consolidator.expire(at: t, trackingSince: pass?.startNs, into: &completed)

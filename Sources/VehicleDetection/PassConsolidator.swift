@@ -23,7 +23,10 @@ struct PassConsolidator: Sendable {
     /// Passes that can no longer continue are appended to `completed`.
     mutating func submit(_ segment: PassTrack, endedInSag: Bool, into completed: inout [PassTrack]) {
         var vehicle = segment
-        let candidates = open.indices.compactMap { index in disagreement(open[index], segment).map { (index, $0) } }
+        // A receding vehicle emerging is never joined to an earlier one.
+        let rises = segment.startsWithRise(riseFraction: configuration.riseStartFraction, trendFraction: configuration.riseTrendFraction)
+        let laterPlateauHz = segment.plateauHz
+        let candidates = rises ? [] : open.indices.compactMap { index in disagreement(open[index], segment, laterPlateauHz: laterPlateauHz).map { (index, $0) } }
         if let index = candidates.min(by: { $0.1 < $1.1 })?.0 {
             var joined = open.remove(at: index)
             joined.absorb(segment)
@@ -61,11 +64,11 @@ struct PassConsolidator: Sendable {
 
     /// How far apart two segments' tones are, as a fraction of the allowed
     /// difference (below 1 means they may be joined), or nil if they cannot be.
-    private func disagreement(_ earlier: PassTrack, _ later: PassTrack) -> Double? {
+    /// `laterPlateauHz` is `later.plateauHz`, taken once for all the held vehicles.
+    private func disagreement(_ earlier: PassTrack, _ later: PassTrack, laterPlateauHz: Double) -> Double? {
         guard later.startNs <= earlier.lastConsistentEndNs &+ configuration.mergeGapNs else { return nil }
-        guard !later.startsWithRise(riseFraction: configuration.riseStartFraction, trendFraction: configuration.riseTrendFraction) else { return nil }
         guard !earlier.opposesDirection(later.phaseSign) else { return nil }
-        let plateaus = abs(later.plateauHz / earlier.plateauHz - 1) / configuration.joinTolerance
+        let plateaus = abs(laterPlateauHz / earlier.plateauHz - 1) / configuration.joinTolerance
         let continuity = abs(later.openingHz / earlier.recentFrequencyHz - 1) / configuration.continuityTolerance
         let best = min(plateaus, continuity)
         return best <= 1 ? best : nil
