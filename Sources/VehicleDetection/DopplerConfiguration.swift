@@ -67,7 +67,8 @@ public struct DopplerConfiguration: Sendable, Hashable, Codable {
     /// `fragmentQualityBelow` is a fragment, not a vehicle: the blend where
     /// one vehicle's tone hands over to another's, or a weak tone breaking
     /// up in noise. A vehicle heard even briefly on its own gives a steady,
-    /// well-covered tone (quality above 0.9 in recordings and simulation).
+    /// well-covered tone (quality above 0.9 in the simulator). One-pin passes
+    /// only: with I/Q, a pass heard going one way throughout is kept.
     public var fragmentQualityBelow: Double
     public var fragmentNs: UInt64
     /// With I/Q pins: whether Q lagging I by a quarter period means approaching

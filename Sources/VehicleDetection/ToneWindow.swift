@@ -237,7 +237,7 @@ struct PassTrack: Sendable {
     /// Nil unless both parts last `minimumPartNs`.
     func splitAtJoin(riseFraction: Double, minimumPartNs: UInt64) -> (receding: PassTrack, approaching: PassTrack)? {
         guard !joins.isEmpty, openingHz < plateauHz * (1 - riseFraction) else { return nil }
-        let silence = { (index: Int) in windows[index].startNs &- windows[index - 1].endNs }
+        let silence = { (index: Int) in windows[index].startNs > windows[index - 1].endNs ? windows[index].startNs - windows[index - 1].endNs : 0 }
         let cut = joins.max { silence($0) < silence($1) }!
         let receding = PassTrack(windows: windows[..<cut])
         let approaching = PassTrack(windows: windows[cut...])
