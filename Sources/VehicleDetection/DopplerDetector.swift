@@ -185,10 +185,8 @@ public struct DopplerDetector: Sendable {
         }
         deviants.append(tone)
         if deviants.count >= configuration.splitAfterWindows {
-            let newTone = deviants
+            let next = PassTrack(windows: deviants[...])
             endPass(inSag: false, into: &readings)
-            var next = PassTrack(first: newTone[0])
-            for window in newTone.dropFirst() { next.append(window) }
             pass = next
         }
     }

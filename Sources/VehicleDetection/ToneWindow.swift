@@ -159,12 +159,8 @@ struct PassTrack: Sendable {
         var end = windows.count - 1
         while end > lowIndex + 2, trailingMedian(endingAt: end) > nearLow { end -= 1 }
         let split = max(end - 2, 1)
-        let risen = Array(windows[split...])
-        var earlier = PassTrack(first: windows[0])
-        for window in windows[1..<split] { earlier.append(window) }
-        var later = PassTrack(first: risen[0])
-        for window in risen.dropFirst() { later.append(window) }
-        self = earlier
+        let later = PassTrack(windows: windows[split...])
+        self = PassTrack(windows: windows[..<split])
         return later
     }
 
