@@ -141,14 +141,18 @@ public struct TimeOfFlightDetector: Sendable {
         }
 
         func align(_ a: [UInt64], _ b: [UInt64]) -> [Crossing] {
-            var freeA = a.map { Int64($0) }
-            var freeB = b.map { Int64($0) }
-            var crossings: [Crossing] = []
-            while let step = nextVehicle(freeA, freeB, lookAhead: true) {
-                crossings += step.candidate.pairs.map { Crossing(a: UInt64(freeA[$0.0]), b: UInt64(freeB[$0.1]), byPrior: step.byPrior) }
+            vehicles(a.map { Int64($0) }, b.map { Int64($0) }, lookAhead: true).joined().sorted { $0.first < $1.first }
+        }
+
+        /// Vehicles taken one at a time from the edges until none can be told, each as its crossings.
+        private func vehicles(_ a: [Int64], _ b: [Int64], lookAhead: Bool, banned: Int64? = nil) -> [[Crossing]] {
+            var freeA = a, freeB = b
+            var vehicles: [[Crossing]] = []
+            while let step = nextVehicle(freeA, freeB, lookAhead: lookAhead, banned: banned) {
+                vehicles.append(step.candidate.pairs.map { Crossing(a: UInt64(freeA[$0.0]), b: UInt64(freeB[$0.1]), byPrior: step.byPrior) })
                 Self.remove(step.candidate, from: &freeA, &freeB)
             }
-            return crossings.sorted { $0.first < $1.first }
+            return vehicles
         }
 
         /// The next vehicle's pairs among the free edges, or nil when none can be told.
@@ -182,14 +186,9 @@ public struct TimeOfFlightDetector: Sendable {
         /// when it takes `first` first and never a delay near `banned`.
         private func explanation(startingWith first: Candidate, _ a: [Int64], _ b: [Int64], banned: Int64?) -> (edges: Int, vehicles: Int) {
             var freeA = a, freeB = b
-            var edges = 2 * first.pairs.count, vehicles = 1
             Self.remove(first, from: &freeA, &freeB)
-            while let step = nextVehicle(freeA, freeB, lookAhead: false, banned: banned) {
-                edges += 2 * step.candidate.pairs.count
-                vehicles += 1
-                Self.remove(step.candidate, from: &freeA, &freeB)
-            }
-            return (edges, vehicles)
+            let rest = vehicles(freeA, freeB, lookAhead: false, banned: banned)
+            return (2 * (first.pairs.count + rest.reduce(0) { $0 + $1.count }), 1 + rest.count)
         }
 
         private static func remove(_ candidate: Candidate, from a: inout [Int64], _ b: inout [Int64]) {
