@@ -58,11 +58,8 @@ public struct DopplerDetector: Sendable {
 
     /// Feeds a batch; readings for passes that ended are appended to `readings`.
     public mutating func process(_ batch: EdgeBatch, into readings: inout [Reading]) {
-        if batch.droppedBefore > 0 {
-            noteDroppedEdges(beforeNs: batch.edges.first?.timestampNs)
-        } else if losses.awaitsNextEdge, let first = batch.edges.first {
-            losses.close(atNs: first.timestampNs)
-        }
+        losses.observe(batch, lastEdgeNs: lastEdgeNs)
+        if batch.droppedBefore > 0 { restartWindow() }
         process(batch.edges, into: &readings)
     }
 
@@ -91,8 +88,7 @@ public struct DopplerDetector: Sendable {
         endPass(inSag: false, into: &readings)
         consolidator.flush(into: &completed)
         reportCompleted(into: &readings)
-        periodCount = 0
-        lastEdgeNs = nil
+        restartWindow()
     }
 
     /// Events were lost just before the edge at `beforeNs` (nil if not yet
@@ -100,6 +96,11 @@ public struct DopplerDetector: Sendable {
     /// and the reading of any pass that spans the loss is flagged.
     public mutating func noteDroppedEdges(beforeNs: UInt64? = nil) {
         losses.record(afterNs: lastEdgeNs, beforeNs: beforeNs)
+        restartWindow()
+    }
+
+    /// Forgets the window under construction and the last edge, so no period spans a loss.
+    private mutating func restartWindow() {
         periodCount = 0
         lastEdgeNs = nil
     }
@@ -232,12 +233,12 @@ public struct DopplerDetector: Sendable {
     private mutating func reportCompleted(into readings: inout [Reading]) {
         let estimator = PassEstimator(configuration: configuration)
         for finished in completed {
-            let acrossLoss = !losses.isEmpty && losses.touch(startNs: finished.startNs, endNs: finished.lastConsistentEndNs, marginNs: configuration.holdNs)
+            let acrossLoss = losses.touch(startNs: finished.startNs, endNs: finished.lastConsistentEndNs, marginNs: configuration.holdNs)
             if let reading = estimator.reading(for: finished, edgesDropped: acrossLoss) { readings.append(reading) }
         }
         completed.removeAll(keepingCapacity: true)
         // A pass still to come began after the oldest one held, which is at most this old.
-        if !losses.isEmpty, let newest = readings.last?.monotonicNs {
+        if let newest = readings.last?.monotonicNs {
             let horizon = configuration.maximumLockNs &+ configuration.mergeGapNs &+ configuration.holdNs
             if newest > horizon { losses.forget(endedBefore: newest - horizon) }
         }

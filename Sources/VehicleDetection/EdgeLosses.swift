@@ -1,3 +1,5 @@
+import SpeedDomain
+
 /// Where a source lost edges, so that exactly the readings whose pass spans a
 /// loss carry `.edgesDropped`: a reading made wholly from edges before or
 /// after a loss is as good as any other, while one across it may have a
@@ -7,7 +9,18 @@ struct EdgeLosses: Sendable {
     private var spans: [(afterNs: UInt64, beforeNs: UInt64)] = []
 
     /// Whether the last loss still waits for its first edge after it.
-    private(set) var awaitsNextEdge = false
+    private var awaitsNextEdge = false
+
+    /// Takes what a batch tells of losses: a loss before its first edge
+    /// (after `lastEdgeNs`, the last edge of the batches before), or the
+    /// first edge after a loss that an empty batch reported.
+    mutating func observe(_ batch: EdgeBatch, lastEdgeNs: UInt64?) {
+        if batch.droppedBefore > 0 {
+            record(afterNs: lastEdgeNs, beforeNs: batch.edges.first?.timestampNs)
+        } else if let first = batch.edges.first {
+            close(atNs: first.timestampNs)
+        }
+    }
 
     /// Records a loss between `afterNs` (the last edge before it, if any) and
     /// `beforeNs` (the first edge after it; nil when the batch was empty, and
@@ -40,6 +53,4 @@ struct EdgeLosses: Sendable {
     mutating func forget(endedBefore ns: UInt64) {
         spans.removeAll { $0.beforeNs < ns }
     }
-
-    var isEmpty: Bool { spans.isEmpty }
 }

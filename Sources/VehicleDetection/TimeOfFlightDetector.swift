@@ -48,11 +48,7 @@ public struct TimeOfFlightDetector: Sendable {
     }
 
     public mutating func process(_ batch: EdgeBatch, into readings: inout [Reading]) {
-        if batch.droppedBefore > 0 {
-            losses.record(afterNs: lastEdgeNs, beforeNs: batch.edges.first?.timestampNs)
-        } else if losses.awaitsNextEdge, let first = batch.edges.first {
-            losses.close(atNs: first.timestampNs)
-        }
+        losses.observe(batch, lastEdgeNs: lastEdgeNs)
         lastEdgeNs = batch.edges.last?.timestampNs ?? lastEdgeNs
         for edge in batch.edges {
             if let last = cluster.last, edge.timestampNs > last.timestampNs + configuration.clusterGapNs {
@@ -340,7 +336,7 @@ public struct TimeOfFlightDetector: Sendable {
         if quality < 0.5 { flags.insert(.lowQuality) }
         let first = axles.map(\.first).min()!
         let last = axles.map { max($0.a, $0.b) }.max()!
-        if !losses.isEmpty, losses.touch(startNs: first, endNs: last, marginNs: configuration.clusterGapNs) { flags.insert(.edgesDropped) }
+        if losses.touch(startNs: first, endNs: last, marginNs: configuration.clusterGapNs) { flags.insert(.edgesDropped) }
         return Reading(
             monotonicNs: last, speed: speed,
             firstLockSpeed: Speed(metresPerSecond: configuration.spacingMetres / (Double(axles[0].gapNs) / 1e9)),
