@@ -82,10 +82,7 @@ struct DopplerDetectorTests {
         var maker = EdgeMaker(seed: 12)
         maker.noise(seconds: 1)
         maker.tone(mph: 15, seconds: 3, jitter: 0.02)
-        maker.tone(seconds: 2.5, jitter: 0.02) { t in
-            let x = 8 + 8.27 * t
-            return 18.5 * x / (x * x + 25).squareRoot()
-        }
+        maker.passingTone(mph: 18.5, lateralMetres: 5, fromMetres: 8, metresPerSecond: 8.27, seconds: 2.5, jitter: 0.02)
         maker.noise(seconds: 1)
         let readings = try detect(maker.edges)
         try #require(readings.count == 2, "\(readings.map(\.speed.mph))")
@@ -101,16 +98,10 @@ struct DopplerDetectorTests {
         // until its tone sags as it reaches the sensor (2 m lateral, x from 12 m to 3 m).
         var maker = EdgeMaker(seed: 17)
         maker.noise(seconds: 1)
-        maker.tone(seconds: 2.5, jitter: 0.02) { t in
-            let x = 6 + 13.4 * t
-            return 30 * x / (x * x + 25).squareRoot()
-        }
+        maker.passingTone(mph: 30, lateralMetres: 5, fromMetres: 6, metresPerSecond: 13.4, seconds: 2.5, jitter: 0.02)
         maker.noise(seconds: 1)
         maker.tone(mph: 31, seconds: 1.5, jitter: 0.02)
-        maker.tone(seconds: 0.65, jitter: 0.02) { t in
-            let x = 12 - 13.9 * t
-            return 31 * x / (x * x + 4).squareRoot()
-        }
+        maker.passingTone(mph: 31, lateralMetres: 2, fromMetres: 12, metresPerSecond: -13.9, seconds: 0.65, jitter: 0.02)
         maker.noise(seconds: 6)
         let readings = try detect(maker.edges)
         try #require(readings.count == 2, "\(readings.map(\.speed.mph))")
@@ -170,10 +161,7 @@ struct DopplerDetectorTests {
         // Lateral offset 2 m, 13.4 m/s: cos ψ = x / sqrt(x² + 4) along the approach from 40 m.
         var maker = EdgeMaker(seed: 10)
         maker.noise(seconds: 1)
-        maker.tone(seconds: 2.8, jitter: 0.01) { t in
-            let x = max(0.5, 40 - 13.4 * t)
-            return 30 * x / (x * x + 4).squareRoot()
-        }
+        maker.passingTone(mph: 30, lateralMetres: 2, fromMetres: 40, metresPerSecond: -13.4, seconds: 2.8, jitter: 0.01)
         maker.noise(seconds: 1)
         let readings = try detect(maker.edges)
         try #require(readings.count == 1)

@@ -32,6 +32,17 @@ struct EdgeMaker {
         tone(seconds: seconds, jitter: jitter) { _ in mph }
     }
 
+    /// The tone of a vehicle at `mph` passing `lateralMetres` from the sensor:
+    /// the radar hears v·cos ψ, cos ψ = x / sqrt(x² + d²), as x (metres along
+    /// the road, at least 0.5) goes from `fromMetres` at `metresPerSecond`
+    /// (negative while approaching, so the tone sags; positive receding, so it climbs).
+    mutating func passingTone(mph: Double, lateralMetres d: Double, fromMetres: Double, metresPerSecond: Double, seconds: Double, jitter: Double) {
+        tone(seconds: seconds, jitter: jitter) { t in
+            let x = max(0.5, fromMetres + metresPerSecond * t)
+            return mph * x / (x * x + d * d).squareRoot()
+        }
+    }
+
     /// Comparator toggling on noise alone: periods scattered widely (exponential, CV about 1).
     mutating func noise(seconds: Double, meanPeriodMs: Double = 1.5) {
         let end = now + UInt64(seconds * 1e9)
