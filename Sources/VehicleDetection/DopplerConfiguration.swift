@@ -37,6 +37,12 @@ public struct DopplerConfiguration: Sendable, Hashable, Codable {
     /// split where the climb began: an approaching vehicle's tone only sags,
     /// so a climb is a receding vehicle emerging and taking over the comparator.
     public var riseSplitFraction: Double
+    /// A pass that opens with a climb and ends in a sag holds a receding and
+    /// an approaching vehicle; with no gap to cut at, it is cut where its tone
+    /// steps by at least this fraction between the medians of
+    /// `stepBlockWindows` windows either side (see `PassTrack.splitAtStep`).
+    public var stepSplitFraction: Double
+    public var stepBlockWindows: Int
     /// After a sag end, windows no higher than the sag's tone are taken as the
     /// rest of the sag for this long, ns (a vehicle leaves the beam within it).
     public var sagTailNs: UInt64
@@ -87,6 +93,8 @@ public struct DopplerConfiguration: Sendable, Hashable, Codable {
         riseStartFraction: Double = 0.06,
         riseSplitFraction: Double = 0.08,
         riseTrendFraction: Double = 0.03,
+        stepSplitFraction: Double = 0.025,
+        stepBlockWindows: Int = 15,
         sagTailNs: UInt64 = 300_000_000,
         plateauTolerance: Double = 0.03,
         splitAfterWindows: Int = 6,
@@ -112,6 +120,8 @@ public struct DopplerConfiguration: Sendable, Hashable, Codable {
         self.riseStartFraction = riseStartFraction
         self.riseSplitFraction = riseSplitFraction
         self.riseTrendFraction = riseTrendFraction
+        self.stepSplitFraction = stepSplitFraction
+        self.stepBlockWindows = stepBlockWindows
         self.sagTailNs = sagTailNs
         self.plateauTolerance = plateauTolerance
         self.splitAfterWindows = splitAfterWindows
@@ -138,6 +148,7 @@ public struct DopplerConfiguration: Sendable, Hashable, Codable {
         guard windowPeriods >= 4, windowPeriods <= 64 else { throw fail("window-periods", "must be 4 to 64") }
         guard lockCoefficientOfVariation > 0, lockCoefficientOfVariation < 0.5 else { throw fail("lock-cv", "must be between 0 and 0.5") }
         guard continuityTolerance > 0, continuityTolerance < 0.5 else { throw fail("continuity-tolerance", "must be between 0 and 0.5") }
+        guard stepSplitFraction > 0, stepBlockWindows >= 3 else { throw fail("step-split", "needs a positive fraction and blocks of at least 3 windows") }
         guard splitAfterWindows >= 1, minimumWindows >= 1 else { throw fail("minimum-windows", "must be at least 1") }
         return self
     }

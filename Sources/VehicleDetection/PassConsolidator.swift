@@ -22,10 +22,24 @@ struct PassConsolidator: Sendable {
     /// Takes a finished segment; `endedInSag` when the tracker saw its sag.
     /// Passes that can no longer continue are appended to `completed`.
     mutating func submit(_ segment: PassTrack, endedInSag: Bool, into completed: inout [PassTrack]) {
+        // An unbroken tone that climbs, steps and sags: a receding vehicle
+        // handing over to an approaching one. The approaching part may still
+        // join a segment of its own that a stronger tone cut short; the
+        // receding part is held, as its tone may come back after the other has passed.
+        let laterPlateauHz = segment.plateauHz
+        if endedInSag,
+            let (receding, approaching) = segment.splitAtStep(
+                plateauHz: laterPlateauHz, riseFraction: configuration.riseStartFraction,
+                stepFraction: configuration.stepSplitFraction, block: configuration.stepBlockWindows,
+                minimumPartNs: 2 * configuration.minimumLockNs)
+        {
+            submit(approaching, endedInSag: true, into: &completed)
+            submit(receding, endedInSag: false, into: &completed)
+            return
+        }
         var vehicle = segment
         // A receding vehicle emerging is never joined to an earlier one.
         let rises = segment.startsWithRise(riseFraction: configuration.riseStartFraction, trendFraction: configuration.riseTrendFraction)
-        let laterPlateauHz = segment.plateauHz
         let candidates = rises ? [] : open.indices.compactMap { index in disagreement(open[index], segment, laterPlateauHz: laterPlateauHz).map { (index, $0) } }
         if let index = candidates.min(by: { $0.1 < $1.1 })?.0 {
             var joined = open.remove(at: index)

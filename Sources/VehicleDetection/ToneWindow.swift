@@ -228,8 +228,8 @@ struct PassTrack: Sendable {
     /// vehicle's tone both climbs after it appears and sags before it leaves.
     /// When the consolidator built it from segments, it is cut at the join
     /// with the longest silence: the receding vehicle's tone faded there and
-    /// the approaching one's began. One unbroken segment is left whole: where
-    /// the two tones blend there is no telling which windows are whose.
+    /// the approaching one's began. (One unbroken segment is cut only where its
+    /// tone steps: `splitAtStep`.)
     /// Nil unless both parts last `minimumPartNs`.
     func splitAtJoin(riseFraction: Double, minimumPartNs: UInt64) -> (receding: PassTrack, approaching: PassTrack)? {
         guard !joins.isEmpty, openingHz < plateauHz * (1 - riseFraction) else { return nil }
@@ -239,6 +239,49 @@ struct PassTrack: Sendable {
         let approaching = PassTrack(windows: windows[cut...])
         guard receding.durationNs >= minimumPartNs, approaching.durationNs >= minimumPartNs else { return nil }
         // With I/Q, two parts heard going the same way are not a receding and an approaching vehicle.
+        guard receding.phaseSign == 0 || receding.phaseSign != approaching.phaseSign else { return nil }
+        return (receding, approaching)
+    }
+
+    /// Cuts an unbroken pass that opens with a climb and ends in a sag (a
+    /// receding vehicle handing over to an approaching one, see
+    /// `splitAtJoin`) where its tone steps from one steady level to another:
+    /// the medians of `block` windows either side of the cut differ by at
+    /// least `stepFraction`, and by at least twice the drift of the blocks
+    /// beyond them, so a receding vehicle's gradual climb is no step.
+    /// Nil when the opening is no real climb (the median of its first twelfth
+    /// lies less than `riseFraction` below the plateau), when no step stands
+    /// out, or when either part is shorter than `minimumPartNs`.
+    func splitAtStep(
+        plateauHz: Double, riseFraction: Double, stepFraction: Double, block: Int, minimumPartNs: UInt64
+    ) -> (receding: PassTrack, approaching: PassTrack)? {
+        let n = windows.count
+        let head = max(5, n / 12)
+        guard n >= 2 * head + 4 * block else { return nil }
+        var scratch: [Double] = []
+        scratch.reserveCapacity(max(head, block))
+        func median(_ range: Range<Int>) -> Double {
+            scratch.removeAll(keepingCapacity: true)
+            for index in range { scratch.append(windows[index].frequencyHz) }
+            scratch.sort()
+            return scratch[scratch.count / 2]
+        }
+        guard median(0..<head) < plateauHz * (1 - riseFraction) else { return nil }
+        // The cut's blocks and the blocks beyond them stay clear of the opening climb and the closing sag.
+        var best: (cut: Int, step: Double)?
+        for cut in (head + 2 * block)...(n - head - 2 * block) {
+            let left = median((cut - block)..<cut), right = median(cut..<(cut + block))
+            let step = abs(right / left - 1)
+            guard step >= stepFraction, step > (best?.step ?? 0) else { continue }
+            let leftDrift = abs(left / median((cut - 2 * block)..<(cut - block)) - 1)
+            let rightDrift = abs(median((cut + block)..<(cut + 2 * block)) / right - 1)
+            guard step >= 2 * max(leftDrift, rightDrift) else { continue }
+            best = (cut, step)
+        }
+        guard let cut = best?.cut else { return nil }
+        let receding = PassTrack(windows: windows[..<cut])
+        let approaching = PassTrack(windows: windows[cut...])
+        guard receding.durationNs >= minimumPartNs, approaching.durationNs >= minimumPartNs else { return nil }
         guard receding.phaseSign == 0 || receding.phaseSign != approaching.phaseSign else { return nil }
         return (receding, approaching)
     }

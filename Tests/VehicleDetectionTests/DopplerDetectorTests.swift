@@ -110,6 +110,46 @@ struct DopplerDetectorTests {
         #expect(abs(readings[1].speed.mph - 31) < 0.6)
     }
 
+    @Test("a receding car whose tone hands over, unbroken, to a faster approaching car's is two readings, cut at the step")
+    func recedingHandsOverToApproaching() throws {
+        // A car recedes at 24 mph in the far lane, its cosine growing from x = 6 m
+        // at 10.7 m/s; with no break its tone gives way to a car approaching at
+        // 25 mph (5% higher: within the tracker's continuity tolerance, so the
+        // pass is not split as it is tracked), steady until it sags at the sensor
+        // (2 m lateral, x from 11.5 m to 3 m).
+        var maker = EdgeMaker(seed: 23)
+        maker.noise(seconds: 1)
+        maker.passingTone(mph: 24, lateralMetres: 5, fromMetres: 6, metresPerSecond: 10.7, seconds: 2.5, jitter: 0.02)
+        maker.tone(mph: 25, seconds: 1.5, jitter: 0.02)
+        maker.passingTone(mph: 25, lateralMetres: 2, fromMetres: 11.5, metresPerSecond: -11.5, seconds: 0.74, jitter: 0.02)
+        maker.noise(seconds: 6)
+        // The approaching car's reading comes first: the receding car's pass is held in case it continues.
+        let readings = try detect(maker.edges).sorted { $0.monotonicNs - $0.durationNs < $1.monotonicNs - $1.durationNs }
+        try #require(readings.count == 2, "\(readings.map(\.speed.mph))")
+        // The receding car is read at its plateau, where its cosine has reached about 0.98.
+        #expect(abs(readings[0].speed.mph - 23.6) < 0.6)
+        #expect(abs(readings[1].speed.mph - 25) < 0.6)
+    }
+
+    @Test("a receding car's gradual climb is no step: a pass is never cut inside it")
+    func gradualClimbIsNotCut() throws {
+        // A car recedes at 30 mph in a far lane 7 m out, from x = 4 m at
+        // 13.4 m/s: its tone climbs steeply at first, then by a few percent
+        // over the next two seconds as its cosine grows. A car approaching at
+        // its speed then takes over, its tone sagging as it nears (2 m out,
+        // from x = 8 m). Two blocks of windows inside the climb differ by
+        // more than the step threshold; a cut there would report the receding
+        // car at a speed it never had.
+        var maker = EdgeMaker(seed: 29)
+        maker.noise(seconds: 1)
+        maker.passingTone(mph: 30, lateralMetres: 7, fromMetres: 4, metresPerSecond: 13.4, seconds: 3, jitter: 0.02)
+        maker.passingTone(mph: 30, lateralMetres: 2, fromMetres: 8, metresPerSecond: -13.4, seconds: 0.45, jitter: 0.02)
+        maker.noise(seconds: 6)
+        let readings = try detect(maker.edges)
+        #expect(!readings.isEmpty)
+        #expect(readings.allSatisfy { $0.speed.mph > 28.5 }, "\(readings.map(\.speed.mph))")
+    }
+
     @Test("a short pass of broken, unsteady tone is a fragment, not a vehicle; the same length of steady tone is one")
     func fragmentsAreNotVehicles() throws {
         func detect(_ edges: [Edge], fragmentQualityBelow: Double = DopplerConfiguration(carrierHz: EdgeMaker.carrier).fragmentQualityBelow) -> [Reading] {
