@@ -175,15 +175,31 @@ struct PassTrack: Sendable {
     /// vehicle must be close to the sensor, its tone sagging with the cosine
     /// of the widening angle: the pass is over (for an approaching vehicle).
     /// Single windows of a weak tone stray ±5–10%, so the test is on the
-    /// median of the new window and the last four.
+    /// median of the new window and the last four. A sag is a fall, so that
+    /// level must also lie a quarter of `sagFraction` below the level
+    /// `sagLookbackWindows` earlier: when a faster receding vehicle's tone
+    /// handed over to a slower approaching one's, the peak is the receding
+    /// one's, and the slower tone's steady level is no sag.
     func isSagEnd(_ tone: ToneWindow, sagFraction: Double) -> Bool {
         let n = windows.count
         guard n >= 5 else { return false }
         let level = median5(
             tone.frequencyHz, windows[n - 1].frequencyHz, windows[n - 2].frequencyHz,
             windows[n - 3].frequencyHz, windows[n - 4].frequencyHz)
-        return level < peakHz * (1 - sagFraction)
+        guard level < peakHz * (1 - sagFraction) else { return false }
+        let back = n - Self.sagLookbackWindows
+        guard back >= 4 else { return true }
+        let earlier = median5(
+            windows[back].frequencyHz, windows[back - 1].frequencyHz, windows[back - 2].frequencyHz,
+            windows[back - 3].frequencyHz, windows[back - 4].frequencyHz)
+        return level < earlier * (1 - sagFraction / 4)
     }
+
+    /// How far back `isSagEnd` looks for the fall, in windows. Windows are a
+    /// fixed number of periods, so 15 of them span a fixed distance at any
+    /// speed: about 1.7 m at 10.525 GHz (0.75 m at 24.125 GHz). A car passing
+    /// 2–7 m out falls 4–7% over 1.7 m as its cosine drops through 0.88.
+    static let sagLookbackWindows = 15
 
     /// Joins a later segment of the same vehicle.
     mutating func absorb(_ later: PassTrack) {

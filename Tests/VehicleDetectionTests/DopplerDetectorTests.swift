@@ -131,6 +131,28 @@ struct DopplerDetectorTests {
         #expect(abs(readings[1].speed.mph - 25) < 0.6)
     }
 
+    @Test("a slower approaching car's steady tone, after a faster receding car's, is no sag: each car is one reading, ending at its own sag")
+    func slowerToneAfterFasterIsNoSag() throws {
+        // A car recedes at 60 mph 5 m out, its tone reaching 59.6 mph; it gives
+        // way within a tenth of a second to a car approaching at 53.2 mph, 2 m
+        // out, from 45 m away. Its tone, 11% below that peak, slips 1% in the
+        // next 30 m as its cosine shrinks, crossing the sag threshold (12%
+        // below the peak) while steady, well before its true sag.
+        var maker = EdgeMaker(seed: 31)
+        maker.noise(seconds: 1)
+        maker.passingTone(mph: 60, lateralMetres: 5, fromMetres: 5, metresPerSecond: 26.8, seconds: 1.5, jitter: 0.02)
+        maker.tone(seconds: 0.1, jitter: 0.02) { t in 59.6 - (59.6 - 53.2) * t / 0.1 }
+        let passNs = maker.now + UInt64(45 / 23.8 * 1e9)
+        maker.passingTone(mph: 53.2, lateralMetres: 2, fromMetres: 45, metresPerSecond: -23.8, seconds: 1.85, jitter: 0.02)
+        maker.noise(seconds: 6)
+        let readings = try detect(maker.edges).sorted { $0.monotonicNs < $1.monotonicNs }
+        try #require(readings.count == 2, "\(readings.map(\.speed.mph))")
+        #expect(abs(readings[0].speed.mph - 59.6) < 1)
+        #expect(abs(readings[1].speed.mph - 53.2) < 0.6)
+        // Its reading ends as it reaches the sensor, not where its steady tone first crossed the threshold.
+        #expect(Double(passNs) - Double(readings[1].monotonicNs) < 0.35e9)
+    }
+
     @Test("a receding car's gradual climb is no step: a pass is never cut inside it")
     func gradualClimbIsNotCut() throws {
         // A car recedes at 30 mph in a far lane 7 m out, from x = 4 m at
