@@ -13,7 +13,11 @@
 struct PassConsolidator: Sendable {
     let configuration: DopplerConfiguration
     /// Vehicles heard recently whose pass may still continue, oldest first.
-    private var open: [PassTrack] = []
+    private var open: [PassTrack] = [] {
+        didSet { nextDeadlineNs = open.lazy.map(\.quietSinceNs).min().map { $0 &+ configuration.mergeGapNs } ?? .max }
+    }
+    /// The earliest time a held vehicle's merge gap runs out (checked on every window).
+    private var nextDeadlineNs = UInt64.max
 
     init(configuration: DopplerConfiguration) {
         self.configuration = configuration
@@ -34,7 +38,9 @@ struct PassConsolidator: Sendable {
                 minimumPartNs: 2 * configuration.minimumLockNs)
         {
             submit(approaching, endedInSag: true, into: &completed)
-            submit(receding, endedInSag: false, into: &completed)
+            var masked = receding
+            masked.maskedUntilNs = approaching.lastConsistentEndNs
+            submit(masked, endedInSag: false, into: &completed)
             return
         }
         var vehicle = segment
@@ -60,9 +66,10 @@ struct PassConsolidator: Sendable {
     /// Completes held vehicles that nothing can join any more: the merge gap
     /// has passed and no segment that began within it is still being tracked.
     mutating func expire(at nowNs: UInt64, trackingSince activeStartNs: UInt64?, into completed: inout [PassTrack]) {
-        guard let oldest = open.first, nowNs > oldest.lastConsistentEndNs &+ configuration.mergeGapNs else { return }
+        guard nowNs > nextDeadlineNs else { return }
+        let mergeGapNs = configuration.mergeGapNs
         open.removeAll { held in
-            let deadline = held.lastConsistentEndNs &+ configuration.mergeGapNs
+            let deadline = held.quietSinceNs &+ mergeGapNs
             guard nowNs > deadline else { return false }
             if let activeStartNs, activeStartNs <= deadline { return false }
             completed.append(held)
@@ -80,9 +87,14 @@ struct PassConsolidator: Sendable {
     /// difference (below 1 means they may be joined), or nil if they cannot be.
     /// `laterPlateauHz` is `later.plateauHz`, taken once for all the held vehicles.
     private func disagreement(_ earlier: PassTrack, _ later: PassTrack, laterPlateauHz: Double) -> Double? {
-        guard later.startNs <= earlier.lastConsistentEndNs &+ configuration.mergeGapNs else { return nil }
+        guard later.startNs <= earlier.quietSinceNs &+ configuration.mergeGapNs else { return nil }
         guard !earlier.opposesDirection(later.phaseSign) else { return nil }
-        let plateaus = abs(laterPlateauHz / earlier.plateauHz - 1) / configuration.joinTolerance
+        let ratio = laterPlateauHz / earlier.plateauHz
+        var plateaus = abs(ratio - 1) / configuration.joinTolerance
+        // A receding vehicle cut off at a step was still climbing when the
+        // other vehicle masked it: heard again, its tone can only be higher,
+        // by what its cosine had left to grow.
+        if earlier.maskedUntilNs > 0, ratio > 1 { plateaus = min(plateaus, (ratio - 1) / configuration.riseSplitFraction) }
         let continuity = abs(later.openingHz / earlier.recentFrequencyHz - 1) / configuration.continuityTolerance
         let best = min(plateaus, continuity)
         return best <= 1 ? best : nil

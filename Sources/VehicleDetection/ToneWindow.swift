@@ -57,6 +57,12 @@ struct ToneWindow: Sendable, Hashable {
 struct PassTrack: Sendable {
     var windows: [ToneWindow]
     var lastConsistentEndNs: UInt64
+    /// For a receding vehicle's part cut from a pass at a step: when the
+    /// approaching vehicle that took over its tone reached the sensor. Its
+    /// own tone was masked until then, so the merge gap counts from here.
+    var maskedUntilNs: UInt64 = 0
+    /// Since when the pass has been unheard for a reason of its own: the merge gap counts from here.
+    var quietSinceNs: UInt64 { max(lastConsistentEndNs, maskedUntilNs) }
     var quadratureLagVotes = 0
     var quadratureLeadVotes = 0
     /// The highest steady tone so far: the largest five-window median.

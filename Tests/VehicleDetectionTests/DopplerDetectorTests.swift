@@ -131,6 +131,27 @@ struct DopplerDetectorTests {
         #expect(abs(readings[1].speed.mph - 25) < 0.6)
     }
 
+    @Test("a receding car masked by the approaching car that took over its tone is one reading when its tone returns after that car has passed")
+    func maskedRecedingCarRejoins() throws {
+        // A car recedes at 20 mph, 5 m out, from x = 4 m: its tone climbs to
+        // 18.9 mph before a car approaching at 17.9 mph takes over (a step of
+        // 5%). That car holds its tone for 4 s and sags as it reaches the
+        // sensor. The receding car, 62 m away by then, is heard again, its
+        // tone now 19.9 mph: more than 4% above its first part, 5.5 s after it.
+        var maker = EdgeMaker(seed: 37)
+        maker.noise(seconds: 1)
+        maker.passingTone(mph: 20, lateralMetres: 5, fromMetres: 4, metresPerSecond: 8.94, seconds: 1.2, jitter: 0.02)
+        maker.tone(mph: 17.9, seconds: 4, jitter: 0.02)
+        maker.passingTone(mph: 17.9, lateralMetres: 2, fromMetres: 9, metresPerSecond: -8, seconds: 0.9, jitter: 0.02)
+        maker.noise(seconds: 0.4)
+        maker.passingTone(mph: 20, lateralMetres: 5, fromMetres: 62, metresPerSecond: 8.94, seconds: 3, jitter: 0.02)
+        maker.noise(seconds: 6)
+        let readings = try detect(maker.edges).sorted { $0.monotonicNs - $0.durationNs < $1.monotonicNs - $1.durationNs }
+        try #require(readings.count == 2, "\(readings.map(\.speed.mph))")
+        #expect(abs(readings[0].speed.mph - 20) < 0.6)
+        #expect(abs(readings[1].speed.mph - 17.9) < 0.6)
+    }
+
     @Test("a slower approaching car's steady tone, after a faster receding car's, is no sag: each car is one reading, ending at its own sag")
     func slowerToneAfterFasterIsNoSag() throws {
         // A car recedes at 60 mph 5 m out, its tone reaching 59.6 mph; it gives
