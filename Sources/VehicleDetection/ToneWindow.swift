@@ -61,7 +61,7 @@ struct PassTrack: Sendable {
     /// approaching vehicle that took over its tone reached the sensor. Its
     /// own tone was masked until then, so the merge gap counts from here.
     var maskedUntilNs: UInt64 = 0
-    /// Since when the pass has been unheard for a reason of its own: the merge gap counts from here.
+    /// Where the pass's merge gap counts from: its last window, or the end of the masking if later.
     var quietSinceNs: UInt64 { max(lastConsistentEndNs, maskedUntilNs) }
     var quadratureLagVotes = 0
     var quadratureLeadVotes = 0
