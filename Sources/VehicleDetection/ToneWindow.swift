@@ -252,15 +252,22 @@ struct PassTrack: Sendable {
     /// with the longest silence: the receding vehicle's tone faded there and
     /// the approaching one's began. (One unbroken segment is cut only where its
     /// tone steps: `splitAtStep`.)
-    /// Nil unless both parts last `minimumPartNs`.
+    /// Nil unless the parts pass `parts(cutAt:minimumPartNs:)`.
     func splitAtJoin(riseFraction: Double, minimumPartNs: UInt64) -> (receding: PassTrack, approaching: PassTrack)? {
         guard !joins.isEmpty, openingHz < plateauHz * (1 - riseFraction) else { return nil }
         let silence = { (index: Int) in windows[index].startNs > windows[index - 1].endNs ? windows[index].startNs - windows[index - 1].endNs : 0 }
         let cut = joins.max { silence($0) < silence($1) }!
+        return parts(cutAt: cut, minimumPartNs: minimumPartNs)
+    }
+
+    /// The receding vehicle's windows before `cut` and the approaching one's
+    /// from it, or nil when either part is shorter than `minimumPartNs` or,
+    /// with I/Q, both were heard going the same way (then they are not a
+    /// receding and an approaching vehicle).
+    private func parts(cutAt cut: Int, minimumPartNs: UInt64) -> (receding: PassTrack, approaching: PassTrack)? {
         let receding = PassTrack(windows: windows[..<cut])
         let approaching = PassTrack(windows: windows[cut...])
         guard receding.durationNs >= minimumPartNs, approaching.durationNs >= minimumPartNs else { return nil }
-        // With I/Q, two parts heard going the same way are not a receding and an approaching vehicle.
         guard receding.phaseSign == 0 || receding.phaseSign != approaching.phaseSign else { return nil }
         return (receding, approaching)
     }
@@ -273,7 +280,7 @@ struct PassTrack: Sendable {
     /// beyond them, so a receding vehicle's gradual climb is no step.
     /// Nil when the opening is no real climb (the median of its first twelfth
     /// lies less than `riseFraction` below the plateau), when no step stands
-    /// out, or when either part is shorter than `minimumPartNs`.
+    /// out, or when the parts fail `parts(cutAt:minimumPartNs:)`.
     func splitAtStep(
         plateauHz: Double, riseFraction: Double, stepFraction: Double, block: Int, minimumPartNs: UInt64
     ) -> (receding: PassTrack, approaching: PassTrack)? {
@@ -301,11 +308,7 @@ struct PassTrack: Sendable {
             best = (cut, step)
         }
         guard let cut = best?.cut else { return nil }
-        let receding = PassTrack(windows: windows[..<cut])
-        let approaching = PassTrack(windows: windows[cut...])
-        guard receding.durationNs >= minimumPartNs, approaching.durationNs >= minimumPartNs else { return nil }
-        guard receding.phaseSign == 0 || receding.phaseSign != approaching.phaseSign else { return nil }
-        return (receding, approaching)
+        return parts(cutAt: cut, minimumPartNs: minimumPartNs)
     }
 
     /// A pass made of the given windows, in order.
