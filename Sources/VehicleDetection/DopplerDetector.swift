@@ -36,6 +36,8 @@ public struct DopplerDetector: Sendable {
     /// Passes the consolidator has completed, waiting to become readings.
     private var completed: [PassTrack] = []
     private var deviants: [ToneWindow] = []
+    /// A sag end waiting for the tone to go on falling (see `settlePendingSag`).
+    private var pendingSag: PendingSag?
     /// After a sag end: until this time, windows at or below the sag's tone are its tail, not a vehicle.
     private var sagTail: (untilNs: UInt64, ceilingHz: Double)?
     /// Where the source lost edges, for flagging the readings across a loss.
@@ -85,6 +87,7 @@ public struct DopplerDetector: Sendable {
 
     /// Ends the input: reports any pass still open.
     public mutating func finish(into readings: inout [Reading]) {
+        confirmPendingSag(into: &readings)
         endPass(inSag: false, into: &readings)
         consolidator.flush(into: &completed)
         reportCompleted(into: &readings)
@@ -151,6 +154,7 @@ public struct DopplerDetector: Sendable {
 
     /// Adds a locked window to the current pass, or starts or splits passes.
     private mutating func track(_ tone: ToneWindow, into readings: inout [Reading]) {
+        if pendingSag != nil, settlePendingSag(with: tone, into: &readings) { return }
         if let tail = sagTail {
             if tone.endNs <= tail.untilNs, tone.frequencyHz <= tail.ceilingHz { return }
             if tone.endNs > tail.untilNs { sagTail = nil }
@@ -161,12 +165,19 @@ public struct DopplerDetector: Sendable {
             return
         }
         // With I/Q, a lower tone going the other way is another vehicle, not this one's sag.
-        if !current.opposesDirection(tone.phaseSign), current.isSagEnd(tone, sagFraction: configuration.sagEndFraction) {
+        if !current.opposesDirection(tone.phaseSign), let sag = current.sagEnd(tone, sagFraction: configuration.sagEndFraction) {
             pass = current
-            // The cosine sag of a vehicle at the sensor: report it; what follows
-            // for a moment at a lower tone is its tail, unless it is steady and higher.
-            endPass(inSag: true, into: &readings)
-            sagTail = (tone.endNs + configuration.sagTailNs, tone.frequencyHz * (1 + configuration.continuityTolerance))
+            let ceilingHz = tone.frequencyHz * (1 + configuration.continuityTolerance)
+            let tailEndNs = tone.endNs + configuration.sagTailNs
+            if sag.fellGradually {
+                // A vehicle's sag, or a rider's wobble: the tail will tell.
+                pendingSag = PendingSag(levelHz: sag.levelHz, ceilingHz: ceilingHz, untilNs: tailEndNs, decideByNs: tone.endNs + 2 * configuration.sagTailNs)
+            } else {
+                // The cosine sag of a vehicle at the sensor: report it; what follows
+                // for a moment at a lower tone is its tail, unless it is steady and higher.
+                endPass(inSag: true, into: &readings)
+                sagTail = (tailEndNs, ceilingHz)
+            }
             return
         }
         if current.accepts(tone, tolerance: configuration.continuityTolerance) {
@@ -192,6 +203,49 @@ public struct DopplerDetector: Sendable {
         }
     }
 
+    /// Takes a window that came after a gradual sag end. A vehicle reaching
+    /// the sensor goes on falling: the sag is confirmed, and the pass ended
+    /// in it, once the tone is `sagEndFraction / 2` below the sag's level. A
+    /// rider's speed wobble bottoms out near the level, lingers there and
+    /// climbs back: when the tone is as far above the level, after at least
+    /// `PendingSag.troughWindows` windows all near it, the held windows
+    /// rejoin the pass, which goes on. A tone that jumps back at once is the
+    /// next vehicle, one going the other way (with I/Q) is another vehicle,
+    /// and one that does neither within twice the sag tail is a slower
+    /// vehicle taking over: each confirms the sag. Returns true when the
+    /// window has been dealt with.
+    private mutating func settlePendingSag(with tone: ToneWindow, into readings: inout [Reading]) -> Bool {
+        guard var pending = pendingSag else { return false }
+        guard tone.endNs <= pending.decideByNs, pass?.opposesDirection(tone.phaseSign) != true else {
+            confirmPendingSag(into: &readings)
+            return false
+        }
+        pending.tail.append(tone)
+        pendingSag = pending
+        let fraction = configuration.sagEndFraction / 2
+        let recentHz = pending.recentTailHz
+        if recentHz < pending.levelHz * (1 - fraction) {
+            confirmPendingSag(into: &readings)
+        } else if recentHz > pending.levelHz * (1 + fraction) {
+            if pending.lingeredInTrough(within: fraction) {
+                pendingSag = nil
+                pass?.resumeAfterSag(atLevelHz: pending.levelHz, tail: pending.tail)
+            } else {
+                confirmPendingSag(into: &readings)
+            }
+        }
+        return true
+    }
+
+    /// Ends the pass in its sag, and passes the windows held back since to
+    /// the tracker, where those no higher than the sag's tone are its tail.
+    private mutating func confirmPendingSag(into readings: inout [Reading]) {
+        guard let pending = pendingSag.take() else { return }
+        endPass(inSag: true, into: &readings)
+        sagTail = (pending.untilNs, pending.ceilingHz)
+        for window in pending.tail { track(window, into: &readings) }
+    }
+
     /// The current pass's tone has climbed: if what came before the climb was
     /// a steady or sagging tone (an approaching vehicle), a receding vehicle
     /// has taken over and the pass is split there. If it was itself rising,
@@ -213,7 +267,9 @@ public struct DopplerDetector: Sendable {
     /// reports held segments that nothing can join any more.
     @inline(__always)
     private mutating func expirePass(at t: UInt64, into readings: inout [Reading]) {
-        if let lastEndNs = pass?.lastConsistentEndNs, t > lastEndNs &+ configuration.holdNs {
+        if let pending = pendingSag {
+            if t > (pending.tail.last?.endNs ?? pass?.lastConsistentEndNs ?? 0) &+ configuration.holdNs { confirmPendingSag(into: &readings) }
+        } else if let lastEndNs = pass?.lastConsistentEndNs, t > lastEndNs &+ configuration.holdNs {
             endPass(inSag: false, into: &readings)
         }
         consolidator.expire(at: t, trackingSince: pass?.startNs, into: &completed)
@@ -255,5 +311,35 @@ public struct DopplerDetector: Sendable {
         } else if phase > 0.55, phase < 0.95 {
             windowLeadVotes += 1
         }
+    }
+}
+
+/// A gradual sag end not yet confirmed, and the windows heard since.
+private struct PendingSag: Sendable {
+    /// The five-window median that crossed the sag threshold.
+    var levelHz: Double
+    /// Once confirmed, windows at or below this during the tail are the sag's own.
+    var ceilingHz: Double
+    /// When the sag tail ends.
+    var untilNs: UInt64
+    /// When the sag is confirmed if the tone has neither fallen on nor climbed back.
+    var decideByNs: UInt64
+    /// The windows heard since the sag end, held back.
+    var tail: [ToneWindow] = []
+
+    /// Windows a wobble's trough lasts near the sag's level before the tone
+    /// climbs back (a 10 mph rider gives about 11 in 300 ms).
+    static let troughWindows = 5
+
+    /// The median of the last three tail windows (at least one).
+    var recentTailHz: Double {
+        let n = tail.count
+        return n < 3 ? tail[n - 1].frequencyHz : median3(tail[n - 1].frequencyHz, tail[n - 2].frequencyHz, tail[n - 3].frequencyHz)
+    }
+
+    /// Whether the first `troughWindows` tail windows all lay within `fraction` of the level.
+    func lingeredInTrough(within fraction: Double) -> Bool {
+        tail.count > Self.troughWindows
+            && tail.prefix(Self.troughWindows).allSatisfy { abs($0.frequencyHz / levelHz - 1) <= fraction }
     }
 }

@@ -73,6 +73,9 @@ struct PassTrack: Sendable {
     private(set) var lowIndex = 0
     /// False once a climb has been found to be this pass's own (a receding vehicle's).
     var mayRiseSplit = true
+    /// The level of the last sag end that proved to be a wobble (infinity
+    /// if none): see `sagEnd`.
+    private(set) var wobbleLevelHz = Double.infinity
     /// Indices of the first window of each segment the consolidator joined on.
     private(set) var joins: [Int] = []
     /// The plateau of the windows before `lowIndex`, kept for the `lowIndex`
@@ -185,23 +188,49 @@ struct PassTrack: Sendable {
     /// level must also lie a quarter of `sagFraction` below the level
     /// `sagLookbackWindows` earlier: when a faster receding vehicle's tone
     /// handed over to a slower approaching one's, the peak is the receding
-    /// one's, and the slower tone's steady level is no sag.
-    func isSagEnd(_ tone: ToneWindow, sagFraction: Double) -> Bool {
+    /// one's, and the slower tone's steady level is no sag. After a sag that
+    /// proved to be a rider's wobble (`resumeAfterSag`), the next sag must
+    /// fall half `sagFraction` below that one's level.
+    func sagEnd(_ tone: ToneWindow, sagFraction: Double) -> SagEnd? {
         let n = windows.count
-        guard n >= 5 else { return false }
+        guard n >= 5 else { return nil }
         let level = median5(
             tone.frequencyHz, windows[n - 1].frequencyHz, windows[n - 2].frequencyHz,
             windows[n - 3].frequencyHz, windows[n - 4].frequencyHz)
-        guard level < peakHz * (1 - sagFraction) else { return false }
+        guard level < peakHz * (1 - sagFraction), level < wobbleLevelHz * (1 - sagFraction / 2) else { return nil }
         let back = n - Self.sagLookbackWindows
-        guard back >= 4 else { return true }
-        let earlier = median5(
-            windows[back].frequencyHz, windows[back - 1].frequencyHz, windows[back - 2].frequencyHz,
-            windows[back - 3].frequencyHz, windows[back - 4].frequencyHz)
-        return level < earlier * (1 - sagFraction / 4)
+        if back >= 4 {
+            let earlier = median5(
+                windows[back].frequencyHz, windows[back - 1].frequencyHz, windows[back - 2].frequencyHz,
+                windows[back - 3].frequencyHz, windows[back - 4].frequencyHz)
+            guard level < earlier * (1 - sagFraction / 4) else { return nil }
+        }
+        return SagEnd(levelHz: level, fellGradually: fellGradually(to: level, before: tone.endNs))
     }
 
-    /// How far back `isSagEnd` looks for the fall, in windows. Windows are a
+    /// Whether the tone had already fallen half of the way from its peak to
+    /// `level` `SagEnd.gradualFallNs` before `endNs`. A vehicle's sag and a
+    /// rider's wobble fall over a few tenths of a second; one vehicle's tone
+    /// handing over to another's in the comparator drops within a few windows.
+    private func fellGradually(to level: Double, before endNs: UInt64) -> Bool {
+        let then = endNs &- SagEnd.gradualFallNs
+        var index = windows.count - 1
+        while index > 4, windows[index].endNs > then { index -= 1 }
+        guard index >= 4, windows[index].endNs <= then else { return false }
+        let earlier = median5(
+            windows[index].frequencyHz, windows[index - 1].frequencyHz, windows[index - 2].frequencyHz,
+            windows[index - 3].frequencyHz, windows[index - 4].frequencyHz)
+        return earlier < peakHz - (peakHz - level) / 2
+    }
+
+    /// Continues the pass after a sag end whose tone climbed back instead of
+    /// falling on: the `tail` windows heard since are appended.
+    mutating func resumeAfterSag(atLevelHz levelHz: Double, tail: [ToneWindow]) {
+        wobbleLevelHz = levelHz
+        for window in tail { append(window) }
+    }
+
+    /// How far back `sagEnd` looks for the fall, in windows. Windows are a
     /// fixed number of periods, so 15 of them span a fixed distance at any
     /// speed: about 1.7 m at 10.525 GHz (0.75 m at 24.125 GHz). A car passing
     /// 2–7 m out falls 4–7% over 1.7 m as its cosine drops through 0.88.
@@ -335,4 +364,18 @@ func median5(_ v0: Double, _ v1: Double, _ v2: Double, _ v3: Double, _ v4: Doubl
     order(&a, &b); order(&d, &e); order(&c, &e); order(&c, &d); order(&b, &e)
     order(&a, &d); order(&a, &c); order(&b, &d); order(&b, &c)
     return c
+}
+
+/// Where a pass's tone crossed the sag threshold (see `PassTrack.sagEnd`).
+struct SagEnd: Sendable {
+    /// The five-window median that crossed it.
+    var levelHz: Double
+    /// Whether the tone fell to it over a few tenths of a second, as a
+    /// vehicle's sag or a rider's wobble does, rather than dropping at once.
+    var fellGradually: Bool
+
+    /// How long before the sag end the tone must already have been half way
+    /// down for the fall to count as gradual: a rider's 0.8–1.4 Hz wobble
+    /// takes 180–310 ms from its mean to its trough, a handover a few windows.
+    static let gradualFallNs: UInt64 = 150_000_000
 }

@@ -179,6 +179,58 @@ struct DopplerDetectorTests {
         #expect(Double(passNs) - Double(readings[1].monotonicNs) < 0.35e9)
     }
 
+    @Test("a rider whose speed wobbles 6% each second is one reading, not one per wobble")
+    func wobblingRiderIsOneReading() throws {
+        // A cyclist approaches at 12 mph, 1.2 m out, from 30 m away, speeding
+        // up and slowing down by 6% once a second as he pedals: each trough
+        // lies 11–12% below the peaks before it, and the tone falls into it
+        // over a few tenths of a second, as a sag does. But it lingers there
+        // and climbs back, where a vehicle reaching the sensor falls on.
+        var maker = EdgeMaker(seed: 41)
+        maker.noise(seconds: 1)
+        maker.tone(seconds: 5.5, jitter: 0.02) { t in
+            let x = max(0.5, 30 - 5.36 * t)
+            return 12 * (1 + 0.06 * sin(2 * .pi * t)) * x / (x * x + 1.2 * 1.2).squareRoot()
+        }
+        maker.noise(seconds: 6)
+        let readings = try detect(maker.edges)
+        try #require(readings.count == 1, "\(readings.map(\.speed.mph))")
+        #expect(abs(readings[0].speed.mph - 12) < 1)
+    }
+
+    @Test("a car that sags and the next car's tone at its speed straight after are two readings, not a wobble")
+    func sagThenNextCarIsTwoReadings() throws {
+        // A car approaching at 25 mph, 2 m out, reaches the sensor; a
+        // following car 20 m behind it at the same speed takes the
+        // comparator over as soon as the first car's tone has sagged 12%:
+        // the tone jumps back up without lingering at the sag's level.
+        var maker = EdgeMaker(seed: 43)
+        maker.noise(seconds: 1)
+        maker.passingTone(mph: 25, lateralMetres: 2, fromMetres: 40, metresPerSecond: -11.2, seconds: 3.27, jitter: 0.02)
+        maker.passingTone(mph: 25, lateralMetres: 2, fromMetres: 23.4, metresPerSecond: -11.2, seconds: 2.05, jitter: 0.02)
+        maker.noise(seconds: 6)
+        let readings = try detect(maker.edges)
+        try #require(readings.count == 2, "\(readings.map(\.speed.mph))")
+        #expect(readings.allSatisfy { abs($0.speed.mph - 25) < 0.6 }, "\(readings.map(\.speed.mph))")
+    }
+
+    @Test("a receding car that takes over from one ahead at its speed is its own reading: the drop is too sudden for a wobble")
+    func recedingTakeoverIsNoWobble() throws {
+        // A car recedes at 36 mph, its tone steady; the next car at its speed
+        // emerges beside the sensor, 5.4 m out, and takes the comparator over
+        // within 0.1 s. Its tone opens 14% lower and climbs back to the same
+        // level, as a rider's wobble would, but it did not fall gradually.
+        var maker = EdgeMaker(seed: 47)
+        maker.noise(seconds: 1)
+        maker.passingTone(mph: 36, lateralMetres: 5.4, fromMetres: 12, metresPerSecond: 16.1, seconds: 2.5, jitter: 0.02)
+        maker.tone(seconds: 0.1, jitter: 0.02) { t in 35.8 - (35.8 - 31) * t / 0.1 }
+        maker.passingTone(mph: 36, lateralMetres: 5.4, fromMetres: 9.1, metresPerSecond: 16.1, seconds: 3, jitter: 0.02)
+        maker.noise(seconds: 6)
+        let readings = try detect(maker.edges)
+        try #require(readings.count == 2, "\(readings.map(\.speed.mph))")
+        #expect(readings.allSatisfy { abs($0.speed.mph - 36) < 0.6 }, "\(readings.map(\.speed.mph))")
+    }
+
     @Test("a receding car's gradual climb is no step: a pass is never cut inside it")
     func gradualClimbIsNotCut() throws {
         // A car recedes at 30 mph in a far lane 7 m out, from x = 4 m at
