@@ -263,14 +263,71 @@ struct PassTrack: Sendable {
     /// `trendFraction` above the median of its first third: medians over many
     /// windows see a climb of a few percent that a receding vehicle's last
     /// second of cosine growth gives, which single windows' scatter would hide.
+    ///
+    /// A wobbling rider's segment (`isWobbling`) that opens in a trough is no climb.
     func startsWithRise(riseFraction: Double, trendFraction: Double) -> Bool {
         guard windows.count >= 3 else { return false }
+        return climbsFromOpening(riseFraction: riseFraction, trendFraction: trendFraction) && !isWobbling
+    }
+
+    private func climbsFromOpening(riseFraction: Double, trendFraction: Double) -> Bool {
         if openingHz < plateauHz * (1 - riseFraction) { return true }
         guard windows.count >= 30 else { return false }
         let third = windows.count / 3
         let first = windows.prefix(third).map(\.frequencyHz).sorted()
         let last = windows.suffix(third).map(\.frequencyHz).sorted()
         return first[first.count / 2] * (1 + trendFraction) < last[last.count / 2]
+    }
+
+    /// Whether the tone is a rider's speed wobble: it turns up and down at
+    /// least `WobbleTest.turns` times by `WobbleTest.swing`, at regular
+    /// intervals (its longest leg at most `WobbleTest.legRatio` times its
+    /// shortest). A vehicle's tone climbs (receding), holds and sags
+    /// (approaching); a handover from one vehicle to the next turns it, but
+    /// not at the steady beat of a pedalling rider.
+    var isWobbling: Bool {
+        let turns = turningPoints()
+        guard turns.count >= WobbleTest.turns else { return false }
+        let legs = zip(turns.dropFirst(), turns).map { $0 - $1 }
+        return Double(legs.max()!) <= WobbleTest.legRatio * Double(legs.min()!)
+    }
+
+    /// Where the tone turns, as indices of blocks of `WobbleTest.blockWindows`
+    /// windows: each turning point is a block whose median is the highest
+    /// (or lowest) since the last turn, after which the medians fell (rose)
+    /// more than `WobbleTest.swing` below (above) it.
+    private func turningPoints() -> [Int] {
+        let block = WobbleTest.blockWindows, swing = WobbleTest.swing
+        var turns: [Int] = []
+        var scratch: [Double] = []
+        scratch.reserveCapacity(block)
+        var extreme: (index: Int, hz: Double)?
+        var rising: Bool?
+        for index in 0..<(windows.count / block) {
+            scratch.removeAll(keepingCapacity: true)
+            for window in windows[(index * block)..<((index + 1) * block)] { scratch.append(window.frequencyHz) }
+            scratch.sort()
+            let hz = scratch[block / 2]
+            guard let last = extreme else {
+                extreme = (index, hz)
+                continue
+            }
+            let higher = hz > last.hz * (1 + swing), lower = hz < last.hz * (1 - swing)
+            switch rising {
+            case nil where higher || lower:
+                rising = higher
+                extreme = (index, hz)
+            case true? where hz > last.hz, false? where hz < last.hz:
+                extreme = (index, hz)
+            case true? where lower, false? where higher:
+                turns.append(last.index)
+                rising = higher
+                extreme = (index, hz)
+            default:
+                break
+            }
+        }
+        return turns
     }
 
     /// Undoes a join that physics forbids: a pass that opens with a climb (a
@@ -308,8 +365,9 @@ struct PassTrack: Sendable {
     /// least `stepFraction`, and by at least twice the drift of the blocks
     /// beyond them, so a receding vehicle's gradual climb is no step.
     /// Nil when the opening is no real climb (the median of its first twelfth
-    /// lies less than `riseFraction` below the plateau), when no step stands
-    /// out, or when the parts fail `parts(cutAt:minimumPartNs:)`.
+    /// lies less than `riseFraction` below the plateau), when the tone is a
+    /// rider's wobble that opened in a trough (`isWobbling`), when no step
+    /// stands out, or when the parts fail `parts(cutAt:minimumPartNs:)`.
     func splitAtStep(
         plateauHz: Double, riseFraction: Double, stepFraction: Double, block: Int, minimumPartNs: UInt64
     ) -> (receding: PassTrack, approaching: PassTrack)? {
@@ -324,7 +382,7 @@ struct PassTrack: Sendable {
             scratch.sort()
             return scratch[scratch.count / 2]
         }
-        guard median(0..<head) < plateauHz * (1 - riseFraction) else { return nil }
+        guard median(0..<head) < plateauHz * (1 - riseFraction), !isWobbling else { return nil }
         // The cut's blocks and the blocks beyond them stay clear of the opening climb and the closing sag.
         var best: (cut: Int, step: Double)?
         for cut in (head + 2 * block)...(n - head - 2 * block) {
@@ -378,4 +436,15 @@ struct SagEnd: Sendable {
     /// down for the fall to count as gradual: a rider's 0.8–1.4 Hz wobble
     /// takes 180–310 ms from its mean to its trough, a handover a few windows.
     static let gradualFallNs: UInt64 = 150_000_000
+}
+
+/// The settings of `PassTrack.isWobbling`. The simulator's cyclists speed up
+/// and slow down by 2–6% at 0.8–1.4 Hz: blocks of five windows (about 0.1 s
+/// for a 12 mph rider at 10.525 GHz, 0.05 s at 24.125 GHz) resolve each
+/// half-swing into several blocks.
+enum WobbleTest {
+    static let blockWindows = 5
+    static let swing = 0.05
+    static let turns = 4
+    static let legRatio = 2.5
 }

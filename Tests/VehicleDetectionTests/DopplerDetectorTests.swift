@@ -198,6 +198,25 @@ struct DopplerDetectorTests {
         #expect(abs(readings[0].speed.mph - 12) < 1)
     }
 
+    @Test("a wobbling rider first heard in a trough is one reading: the climb out of it is no receding vehicle emerging")
+    func riderHeardFirstInTroughIsOneReading() throws {
+        // A cyclist approaches at 15 mph, 1.2 m out, from 30 m away, his
+        // speed wobbling 6% once a second; his tone locks at the bottom of a
+        // wobble, 10% below its plateau, and ends in his sag at the sensor,
+        // like a receding vehicle's climb handing over to an approaching
+        // one's. Cut at the steepest climb, he gave two readings.
+        var maker = EdgeMaker(seed: 53)
+        maker.noise(seconds: 1)
+        maker.tone(seconds: 4.4, jitter: 0.02) { t in
+            let x = max(0.5, 30 - 6.7 * t)
+            return 15 * (1 + 0.06 * sin(2 * .pi * t - .pi / 2)) * x / (x * x + 1.2 * 1.2).squareRoot()
+        }
+        maker.noise(seconds: 6)
+        let readings = try detect(maker.edges)
+        try #require(readings.count == 1, "\(readings.map(\.speed.mph))")
+        #expect(abs(readings[0].speed.mph - 15) < 1)
+    }
+
     @Test("a car that sags and the next car's tone at its speed straight after are two readings, not a wobble")
     func sagThenNextCarIsTwoReadings() throws {
         // A car approaching at 25 mph, 2 m out, reaches the sensor; a
