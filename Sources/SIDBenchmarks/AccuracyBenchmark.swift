@@ -34,8 +34,8 @@ struct AccuracyBenchmark {
             detector.finish(into: &readings)
             if let dump = ProcessInfo.processInfo.environment["SID_BENCH_DUMP"] {
                 try simulation.groundTruth.csv().write(toFile: "\(dump)/\(name).truth.csv", atomically: true, encoding: .utf8)
-                let lines = ["end_ns,duration_ns,speed_mph,first_mph,peak_mph,quality,direction"] + readings.map {
-                    "\($0.monotonicNs),\($0.durationNs),\($0.speed.mph),\($0.firstLockSpeed.mph),\($0.peakSpeed.mph),\($0.quality),\($0.direction.rawValue)"
+                let lines = ["end_ns,duration_ns,speed_mph,first_mph,peak_mph,quality,direction,flags"] + readings.map {
+                    "\($0.monotonicNs),\($0.durationNs),\($0.speed.mph),\($0.firstLockSpeed.mph),\($0.peakSpeed.mph),\($0.quality),\($0.direction.rawValue),\($0.flags.rawValue)"
                 }
                 try lines.joined(separator: "\n").write(toFile: "\(dump)/\(name).readings.csv", atomically: true, encoding: .utf8)
             }

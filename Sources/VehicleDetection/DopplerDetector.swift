@@ -197,7 +197,9 @@ public struct DopplerDetector: Sendable {
         }
         deviants.append(tone)
         if deviants.count >= configuration.splitAfterWindows {
-            let next = PassTrack(windows: deviants[...])
+            var next = PassTrack(windows: deviants[...])
+            next.handedOver = true
+            pass?.handedOver = true
             endPass(inSag: false, into: &readings)
             pass = next
         }

@@ -45,6 +45,7 @@ struct PassEstimator {
 
         var flags: ReadingFlags = []
         if edgesDropped { flags.insert(.edgesDropped) }
+        if pass.handedOver { flags.insert(.overlapping) }
         let quality = Self.quality(of: pass, windowDurationNs: Double(pass.durationNs) / Double(windows.count))
         // With I/Q, a pass heard going one way throughout is one target's; the test is for one-pin passes.
         let direction = direction(of: pass)

@@ -73,6 +73,11 @@ struct PassTrack: Sendable {
     private(set) var lowIndex = 0
     /// False once a climb has been found to be this pass's own (a receding vehicle's).
     var mayRiseSplit = true
+    /// Whether the pass was cut where its tone handed over, with no silence,
+    /// to or from another vehicle's (at a climb, a step, or an abrupt change
+    /// of tone): which vehicle the windows near the cut belong to is uncertain,
+    /// so its reading carries `.overlapping`.
+    var handedOver = false
     /// The level of the last sag end that proved to be a wobble (infinity
     /// if none): see `sagEnd`.
     private(set) var wobbleLevelHz = Double.infinity
@@ -168,8 +173,10 @@ struct PassTrack: Sendable {
         var end = windows.count - 1
         while end > lowIndex + 2, trailingMedian(endingAt: end) > nearLow { end -= 1 }
         let split = max(end - 2, 1)
-        let later = PassTrack(windows: windows[split...])
+        var later = PassTrack(windows: windows[split...])
+        later.handedOver = true
         self = PassTrack(windows: windows[..<split])
+        handedOver = true
         return later
     }
 
@@ -239,6 +246,7 @@ struct PassTrack: Sendable {
     /// Joins a later segment of the same vehicle.
     mutating func absorb(_ later: PassTrack) {
         joins.append(windows.count)
+        handedOver = handedOver || later.handedOver
         windows += later.windows
         lastConsistentEndNs = later.lastConsistentEndNs
         quadratureLagVotes += later.quadratureLagVotes
@@ -394,8 +402,10 @@ struct PassTrack: Sendable {
             guard step >= 2 * max(leftDrift, rightDrift) else { continue }
             best = (cut, step)
         }
-        guard let cut = best?.cut else { return nil }
-        return parts(cutAt: cut, minimumPartNs: minimumPartNs)
+        guard let cut = best?.cut, var split = parts(cutAt: cut, minimumPartNs: minimumPartNs) else { return nil }
+        split.receding.handedOver = true
+        split.approaching.handedOver = true
+        return split
     }
 
     /// A pass made of the given windows, in order.

@@ -35,6 +35,7 @@ struct DopplerDetectorTests {
         #expect(readings[0].direction == .unknown)
         #expect(readings[0].quality > 0.8)
         #expect(readings[0].durationNs > 2_000_000_000)
+        #expect(readings[0].flags.isEmpty)
     }
 
     @Test("a tone with 5% period jitter still reads within half a mile an hour", arguments: [18.0, 24.0, 37.0, 62.0])
@@ -69,6 +70,8 @@ struct DopplerDetectorTests {
         try #require(readings.count == 2)
         #expect(abs(readings[0].speed.mph - 34) < 0.5)
         #expect(abs(readings[1].speed.mph - 27) < 0.5)
+        // The first one's sag ended its pass: neither tone handed over to the other.
+        #expect(readings.allSatisfy { !$0.flags.contains(.overlapping) })
     }
 
     @Test("two vehicles at different speeds with no gap are split")
@@ -78,6 +81,8 @@ struct DopplerDetectorTests {
         maker.tone(mph: 38, seconds: 1.5)
         let readings = try detect(maker.edges)
         #expect(readings.map { ($0.speed.mph / 2).rounded() * 2 } == [22, 38])
+        // Cut where one tone gave way to the other: both are flagged.
+        #expect(readings.allSatisfy { $0.flags.contains(.overlapping) })
     }
 
     @Test("a receding car that takes over a far approaching car's tone by climbing through it is read on its own")
@@ -94,6 +99,7 @@ struct DopplerDetectorTests {
         try #require(readings.count == 2, "\(readings.map(\.speed.mph))")
         #expect(abs(readings[0].speed.mph - 15) < 0.5)
         #expect(abs(readings[1].speed.mph - 18.5) < 0.6)
+        #expect(readings.allSatisfy { $0.flags.contains(.overlapping) })
     }
 
     @Test("a receding car that fades and an approaching car at nearly its speed are two readings, not one joined pass")
@@ -114,6 +120,8 @@ struct DopplerDetectorTests {
         // The receding car is read at its plateau, where its cosine has reached 0.99.
         #expect(abs(readings[0].speed.mph - 29.7) < 0.6)
         #expect(abs(readings[1].speed.mph - 31) < 0.6)
+        // A second of silence lay between them: no handover.
+        #expect(readings.allSatisfy { !$0.flags.contains(.overlapping) })
     }
 
     @Test("a receding car whose tone hands over, unbroken, to a faster approaching car's is two readings, cut at the step")
@@ -134,6 +142,7 @@ struct DopplerDetectorTests {
         // The receding car is read at its plateau, where its cosine has reached about 0.98.
         #expect(abs(readings[0].speed.mph - 23.6) < 0.6)
         #expect(abs(readings[1].speed.mph - 25) < 0.6)
+        #expect(readings.allSatisfy { $0.flags.contains(.overlapping) })
     }
 
     @Test("a receding car masked by the approaching car that took over its tone is one reading when its tone returns after that car has passed")
