@@ -5,7 +5,9 @@ import SpeedDomain
 extension DeviceStore {
     /// Appends readings to an open session in ONE transaction, numbering them
     /// on from the session's last reading, and stores each one's wall time
-    /// computed from the session's clock mapping.
+    /// computed from the session's clock mapping. In a session whose clock is
+    /// `.unsynchronised`, each reading is stored with `.untrustedClock` added
+    /// to its flags: nothing vouches for its wall time.
     ///
     /// Either every reading in `readings` is committed or none is: a power cut
     /// or a refused reading leaves the session as it was. When this returns the
@@ -107,6 +109,7 @@ extension DeviceStore {
             throw StoreError.invalidArgument(
                 path: path, "session '\(id)' holds \(seq) readings; \(readings.count) more would pass the \(StoreSchema.maxSeq + 1) a session can hold")
         }
+        let addedFlags: ReadingFlags = state.clock.source == .unsynchronised ? .untrustedClock : []
         var start = readings.startIndex
         while start < readings.endIndex {
             let end = min(start + rowsPerInsert, readings.endIndex)
@@ -139,7 +142,7 @@ extension DeviceStore {
                 sqlite3_bind_int64(handle, column + 7, Int64(bitPattern: reading.durationNs))
                 sqlite3_bind_int64(handle, column + 8, StoreSchema.directionCode(reading.direction))
                 sqlite3_bind_double(handle, column + 9, reading.quality)
-                sqlite3_bind_int64(handle, column + 10, Int64(reading.flags.rawValue))
+                sqlite3_bind_int64(handle, column + 10, Int64(reading.flags.union(addedFlags).rawValue))
                 column += CInt(columnsPerRow)
                 seq += 1
             }

@@ -101,6 +101,19 @@ struct DeviceStoreTests {
             #expect(try store.session(id: "S1")?.readingCount == 42)
         }
 
+        @Test(arguments: ClockSource.allCases)
+        func readingsOfAnUnsynchronisedSessionAreFlaggedUntrustedClock(source: ClockSource) throws {
+            let store = try DeviceStore.inMemory()
+            try store.openSession(Fixture.session(source: source), sensor: Fixture.hb100, mountingAngleDegrees: 0, limit: SpeedLimit(30))
+            var dropped = Fixture.reading(mph: 31)
+            dropped.flags = .edgesDropped
+            try store.append([Fixture.reading(mph: 28), dropped], toSession: "S1")
+
+            let flags = try store.readings(inSession: "S1").map(\.flags)
+            let added: ReadingFlags = source == .unsynchronised ? .untrustedClock : []
+            #expect(flags == [added, added.union(.edgesDropped)])
+        }
+
         @Test func appendsToClosedOrUnknownSessionsAreRefusedAndChangeNothing() throws {
             let store = try Fixture.storeWithSession()
             let kept = [Fixture.reading(mph: 27)]
