@@ -197,10 +197,7 @@ struct DopplerDetectorTests {
         // and climbs back, where a vehicle reaching the sensor falls on.
         var maker = EdgeMaker(seed: 41)
         maker.noise(seconds: 1)
-        maker.tone(seconds: 5.5, jitter: 0.02) { t in
-            let x = max(0.5, 30 - 5.36 * t)
-            return 12 * (1 + 0.06 * sin(2 * .pi * t)) * x / (x * x + 1.2 * 1.2).squareRoot()
-        }
+        maker.wobblingRider(mph: 12, lateralMetres: 1.2, fromMetres: 30, seconds: 5.5, depth: 0.06, phase: 0)
         maker.noise(seconds: 6)
         let readings = try detect(maker.edges)
         try #require(readings.count == 1, "\(readings.map(\.speed.mph))")
@@ -216,10 +213,7 @@ struct DopplerDetectorTests {
         // one's. Cut at the steepest climb, he gave two readings.
         var maker = EdgeMaker(seed: 53)
         maker.noise(seconds: 1)
-        maker.tone(seconds: 4.4, jitter: 0.02) { t in
-            let x = max(0.5, 30 - 6.7 * t)
-            return 15 * (1 + 0.06 * sin(2 * .pi * t - .pi / 2)) * x / (x * x + 1.2 * 1.2).squareRoot()
-        }
+        maker.wobblingRider(mph: 15, lateralMetres: 1.2, fromMetres: 30, seconds: 4.4, depth: 0.06, phase: -.pi / 2)
         maker.noise(seconds: 6)
         let readings = try detect(maker.edges)
         try #require(readings.count == 1, "\(readings.map(\.speed.mph))")

@@ -43,6 +43,17 @@ struct EdgeMaker {
         }
     }
 
+    /// A cyclist approaching at `mph`, `lateralMetres` out, from `fromMetres`
+    /// away, his speed wobbling by `depth` once a second as he pedals,
+    /// `phase` into the wobble at the start (−π/2: at the bottom of one).
+    mutating func wobblingRider(mph: Double, lateralMetres d: Double, fromMetres: Double, seconds: Double, depth: Double, phase: Double) {
+        let metresPerSecond = Speed.mph(mph).metresPerSecond
+        tone(seconds: seconds, jitter: 0.02) { t in
+            let x = max(0.5, fromMetres - metresPerSecond * t)
+            return mph * (1 + depth * sin(2 * .pi * t + phase)) * x / (x * x + d * d).squareRoot()
+        }
+    }
+
     /// Comparator toggling on noise alone: periods scattered widely (exponential, CV about 1).
     mutating func noise(seconds: Double, meanPeriodMs: Double = 1.5) {
         let end = now + UInt64(seconds * 1e9)
