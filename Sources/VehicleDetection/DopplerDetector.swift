@@ -167,17 +167,13 @@ public struct DopplerDetector: Sendable {
         // With I/Q, a lower tone going the other way is another vehicle, not this one's sag.
         if !current.opposesDirection(tone.phaseSign), let sag = current.sagEnd(tone, sagFraction: configuration.sagEndFraction) {
             pass = current
-            let ceilingHz = tone.frequencyHz * (1 + configuration.continuityTolerance)
-            let tailEndNs = tone.endNs + configuration.sagTailNs
-            if sag.fellGradually {
-                // A vehicle's sag, or a rider's wobble: the tail will tell.
-                pendingSag = PendingSag(levelHz: sag.levelHz, ceilingHz: ceilingHz, untilNs: tailEndNs, decideByNs: tone.endNs + 2 * configuration.sagTailNs)
-            } else {
-                // The cosine sag of a vehicle at the sensor: report it; what follows
-                // for a moment at a lower tone is its tail, unless it is steady and higher.
-                endPass(inSag: true, into: &readings)
-                sagTail = (tailEndNs, ceilingHz)
-            }
+            pendingSag = PendingSag(
+                levelHz: sag.levelHz, ceilingHz: tone.frequencyHz * (1 + configuration.continuityTolerance),
+                untilNs: tone.endNs + configuration.sagTailNs, decideByNs: tone.endNs + 2 * configuration.sagTailNs)
+            // A gradual fall is a vehicle's sag or a rider's wobble: the tail will
+            // tell. An abrupt one is a vehicle at the sensor: report it; what follows
+            // for a moment at a lower tone is its tail, unless it is steady and higher.
+            if !sag.fellGradually { confirmPendingSag(into: &readings) }
             return
         }
         if current.accepts(tone, tolerance: configuration.continuityTolerance) {

@@ -180,6 +180,15 @@ struct PassTrack: Sendable {
         return later
     }
 
+    /// The median tone (the upper one of an even count) of the windows in
+    /// `range`, sorted in `scratch`, which callers reuse to avoid allocating.
+    private func medianHz(_ range: Range<Int>, scratch: inout [Double]) -> Double {
+        scratch.removeAll(keepingCapacity: true)
+        for index in range { scratch.append(windows[index].frequencyHz) }
+        scratch.sort()
+        return scratch[scratch.count / 2]
+    }
+
     /// Median of the five windows ending at `index` (at least 4).
     private func trailingMedian(endingAt index: Int) -> Double {
         median5(
@@ -207,10 +216,7 @@ struct PassTrack: Sendable {
         guard level < peakHz * (1 - sagFraction), level < wobbleLevelHz * (1 - sagFraction / 2) else { return nil }
         let back = n - Self.sagLookbackWindows
         if back >= 4 {
-            let earlier = median5(
-                windows[back].frequencyHz, windows[back - 1].frequencyHz, windows[back - 2].frequencyHz,
-                windows[back - 3].frequencyHz, windows[back - 4].frequencyHz)
-            guard level < earlier * (1 - sagFraction / 4) else { return nil }
+            guard level < trailingMedian(endingAt: back) * (1 - sagFraction / 4) else { return nil }
         }
         return SagEnd(levelHz: level, fellGradually: fellGradually(to: level, before: tone.endNs))
     }
@@ -224,10 +230,7 @@ struct PassTrack: Sendable {
         var index = windows.count - 1
         while index > 4, windows[index].endNs > then { index -= 1 }
         guard index >= 4, windows[index].endNs <= then else { return false }
-        let earlier = median5(
-            windows[index].frequencyHz, windows[index - 1].frequencyHz, windows[index - 2].frequencyHz,
-            windows[index - 3].frequencyHz, windows[index - 4].frequencyHz)
-        return earlier < peakHz - (peakHz - level) / 2
+        return trailingMedian(endingAt: index) < peakHz - (peakHz - level) / 2
     }
 
     /// Continues the pass after a sag end whose tone climbed back instead of
@@ -282,9 +285,9 @@ struct PassTrack: Sendable {
         if openingHz < plateauHz * (1 - riseFraction) { return true }
         guard windows.count >= 30 else { return false }
         let third = windows.count / 3
-        let first = windows.prefix(third).map(\.frequencyHz).sorted()
-        let last = windows.suffix(third).map(\.frequencyHz).sorted()
-        return first[first.count / 2] * (1 + trendFraction) < last[last.count / 2]
+        var scratch: [Double] = []
+        let first = medianHz(0..<third, scratch: &scratch)
+        return first * (1 + trendFraction) < medianHz((windows.count - third)..<windows.count, scratch: &scratch)
     }
 
     /// Whether the tone is a rider's speed wobble: it turns up and down at
@@ -312,10 +315,7 @@ struct PassTrack: Sendable {
         var extreme: (index: Int, hz: Double)?
         var rising: Bool?
         for index in 0..<(windows.count / block) {
-            scratch.removeAll(keepingCapacity: true)
-            for window in windows[(index * block)..<((index + 1) * block)] { scratch.append(window.frequencyHz) }
-            scratch.sort()
-            let hz = scratch[block / 2]
+            let hz = medianHz((index * block)..<((index + 1) * block), scratch: &scratch)
             guard let last = extreme else {
                 extreme = (index, hz)
                 continue
@@ -384,12 +384,7 @@ struct PassTrack: Sendable {
         guard n >= 2 * head + 4 * block else { return nil }
         var scratch: [Double] = []
         scratch.reserveCapacity(max(head, block))
-        func median(_ range: Range<Int>) -> Double {
-            scratch.removeAll(keepingCapacity: true)
-            for index in range { scratch.append(windows[index].frequencyHz) }
-            scratch.sort()
-            return scratch[scratch.count / 2]
-        }
+        func median(_ range: Range<Int>) -> Double { medianHz(range, scratch: &scratch) }
         guard median(0..<head) < plateauHz * (1 - riseFraction), !isWobbling else { return nil }
         // The cut's blocks and the blocks beyond them stay clear of the opening climb and the closing sag.
         var best: (cut: Int, step: Double)?
