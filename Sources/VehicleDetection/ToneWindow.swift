@@ -349,9 +349,13 @@ struct PassTrack: Sendable {
     /// Nil unless the parts pass `parts(cutAt:minimumPartNs:)`.
     func splitAtJoin(riseFraction: Double, minimumPartNs: UInt64) -> (receding: PassTrack, approaching: PassTrack)? {
         guard !joins.isEmpty, openingHz < plateauHz * (1 - riseFraction) else { return nil }
-        let silence = { (index: Int) in windows[index].startNs > windows[index - 1].endNs ? windows[index].startNs - windows[index - 1].endNs : 0 }
-        let cut = joins.max { silence($0) < silence($1) }!
+        let cut = joins.max { silence(before: $0) < silence(before: $1) }!
         return parts(cutAt: cut, minimumPartNs: minimumPartNs)
+    }
+
+    /// How long the tone was unlocked between window `index - 1` and window `index`.
+    private func silence(before index: Int) -> UInt64 {
+        windows[index].startNs > windows[index - 1].endNs ? windows[index].startNs - windows[index - 1].endNs : 0
     }
 
     /// The receding vehicle's windows before `cut` and the approaching one's
@@ -371,11 +375,14 @@ struct PassTrack: Sendable {
     /// `splitAtJoin`) where its tone steps from one steady level to another:
     /// the medians of `block` windows either side of the cut differ by at
     /// least `stepFraction`, and by at least twice the drift of the blocks
-    /// beyond them, so a receding vehicle's gradual climb is no step.
+    /// beyond them, so a receding vehicle's gradual climb is no step. Two
+    /// vehicles at nearly the same speed make no step: then the cut is where
+    /// the lock broke for longest, as one return overtook the other.
     /// Nil when the opening is no real climb (the median of its first twelfth
     /// lies less than `riseFraction` below the plateau), when the tone is a
-    /// rider's wobble that opened in a trough (`isWobbling`), when no step
-    /// stands out, or when the parts fail `parts(cutAt:minimumPartNs:)`.
+    /// rider's wobble that opened in a trough (`isWobbling`), when neither a
+    /// step nor a break stands between the climb and the sag, or when the
+    /// parts fail `parts(cutAt:minimumPartNs:)`.
     func splitAtStep(
         plateauHz: Double, riseFraction: Double, stepFraction: Double, block: Int, minimumPartNs: UInt64
     ) -> (receding: PassTrack, approaching: PassTrack)? {
@@ -387,8 +394,9 @@ struct PassTrack: Sendable {
         func median(_ range: Range<Int>) -> Double { medianHz(range, scratch: &scratch) }
         guard median(0..<head) < plateauHz * (1 - riseFraction), !isWobbling else { return nil }
         // The cut's blocks and the blocks beyond them stay clear of the opening climb and the closing sag.
+        let middle = (head + 2 * block)...(n - head - 2 * block)
         var best: (cut: Int, step: Double)?
-        for cut in (head + 2 * block)...(n - head - 2 * block) {
+        for cut in middle {
             let left = median((cut - block)..<cut), right = median(cut..<(cut + block))
             let step = abs(right / left - 1)
             guard step >= stepFraction, step > (best?.step ?? 0) else { continue }
@@ -397,7 +405,11 @@ struct PassTrack: Sendable {
             guard step >= 2 * max(leftDrift, rightDrift) else { continue }
             best = (cut, step)
         }
-        guard let cut = best?.cut, var split = parts(cutAt: cut, minimumPartNs: minimumPartNs) else { return nil }
+        // Two vehicles at the same speed make no step; where the lock broke as
+        // one return overtook the other is the cut.
+        let longestBreak = middle.max { silence(before: $0) < silence(before: $1) }!
+        let cutAtBreak = silence(before: longestBreak) > 0 ? longestBreak : nil
+        guard let cut = best?.cut ?? cutAtBreak, var split = parts(cutAt: cut, minimumPartNs: minimumPartNs) else { return nil }
         split.receding.handedOver = true
         split.approaching.handedOver = true
         return split

@@ -145,6 +145,29 @@ struct DopplerDetectorTests {
         #expect(readings.allSatisfy { $0.flags.contains(.overlapping) })
     }
 
+    @Test("a receding car handing over to an approaching car at its own speed is two readings, cut where the lock broke")
+    func sameSpeedHandoverIsCutAtTheBreak() throws {
+        // A car recedes at 30 mph in the far lane, its cosine growing from x = 4 m;
+        // a car approaching at the same speed takes over, and the lock breaks for
+        // 40 ms as the one return overtakes the other (shorter than the hold, so
+        // the tracker keeps one pass). No step marks the handover: the climb at
+        // the start and the sag at the end say there were two cars.
+        var maker = EdgeMaker(seed: 41)
+        maker.noise(seconds: 1)
+        maker.passingTone(mph: 30, lateralMetres: 5, fromMetres: 4, metresPerSecond: 13.4, seconds: 2.5, jitter: 0.02)
+        maker.silence(seconds: 0.04)
+        maker.tone(mph: 30, seconds: 1.5, jitter: 0.02)
+        maker.passingTone(mph: 30, lateralMetres: 2, fromMetres: 10, metresPerSecond: -13.4, seconds: 0.6, jitter: 0.02)
+        maker.noise(seconds: 6)
+        let readings = try detectInStartOrder(maker.edges)
+        try #require(readings.count == 2, "\(readings.map(\.speed.mph))")
+        #expect(readings.allSatisfy { abs($0.speed.mph - 30) < 0.8 }, "\(readings.map(\.speed.mph))")
+        #expect(readings.allSatisfy { $0.flags.contains(.overlapping) })
+        // The receding car's reading ends at the break, 1 s + 2.5 s in.
+        let recedingEndS = Double(readings[0].monotonicNs - maker.edges[0].timestampNs) / 1e9
+        #expect(abs(recedingEndS - 3.5) < 0.1, "\(recedingEndS)")
+    }
+
     @Test("a receding car masked by the approaching car that took over its tone is one reading when its tone returns after that car has passed")
     func maskedRecedingCarRejoins() throws {
         // A car recedes at 20 mph, 5 m out, from x = 4 m: its tone climbs to
