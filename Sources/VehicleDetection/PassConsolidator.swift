@@ -9,7 +9,10 @@
 /// unless physics says the two are different vehicles: a segment that ended
 /// in a cosine sag belongs to a vehicle that reached the sensor, and a
 /// segment that starts with a rise belongs to a receding vehicle that has
-/// just emerged beside it.
+/// just emerged beside it. A rider's wobbling tone, or a weak tone's
+/// scatter, can also be shared out between two held tracks whose spans
+/// overlap; when one of them is only scattered windows, they are folded
+/// into one (`isTwin`).
 struct PassConsolidator: Sendable {
     let configuration: DopplerConfiguration
     /// Vehicles heard recently whose pass may still continue, oldest first.
@@ -56,6 +59,7 @@ struct PassConsolidator: Sendable {
             open.append(vehicle)
             return
         }
+        foldTwins(into: &vehicle)
         if let (receding, approaching) = vehicle.splitAtJoin(riseFraction: configuration.riseStartFraction, minimumPartNs: 2 * configuration.minimumLockNs) {
             completed += [receding, approaching]
         } else {
@@ -68,12 +72,42 @@ struct PassConsolidator: Sendable {
     mutating func expire(at nowNs: UInt64, trackingSince activeStartNs: UInt64?, into completed: inout [PassTrack]) {
         guard nowNs > nextDeadlineNs else { return }
         let mergeGapNs = configuration.mergeGapNs
+        var expired: [PassTrack] = []
         open.removeAll { held in
             let deadline = held.quietSinceNs &+ mergeGapNs
             guard nowNs > deadline else { return false }
             if let activeStartNs, activeStartNs <= deadline { return false }
-            completed.append(held)
+            expired.append(held)
             return true
+        }
+        for held in expired {
+            if let twin = open.firstIndex(where: { isTwin($0, held) }) {
+                open[twin] = open[twin].interleaved(with: held)
+            } else {
+                completed.append(held)
+            }
+        }
+    }
+
+    /// How far apart two interleaved tracks' plateaus may be and still be one
+    /// vehicle's: a rider's ±5% wobble, or a weak tone's scatter, split in two.
+    static let twinTolerance = 0.10
+    /// The share of its span a track must have been locked for to stand as a
+    /// vehicle beside an interleaved one; below it, the track is scattered
+    /// windows of the other's tone.
+    static let sparseCoverage = 0.15
+
+    /// Whether two held tracks are one vehicle's tone split in two: their
+    /// spans overlap, one is only scattered windows, and their tones agree.
+    private func isTwin(_ a: PassTrack, _ b: PassTrack) -> Bool {
+        a.interleaves(with: b) && min(a.coverage, b.coverage) <= Self.sparseCoverage
+            && !a.opposesDirection(b.phaseSign) && abs(a.plateauHz / b.plateauHz - 1) <= Self.twinTolerance
+    }
+
+    /// Takes into `track` every held track that is its twin (`isTwin`).
+    private mutating func foldTwins(into track: inout PassTrack) {
+        while let twin = open.firstIndex(where: { isTwin($0, track) }) {
+            track = track.interleaved(with: open.remove(at: twin))
         }
     }
 

@@ -76,8 +76,7 @@ struct PassEstimator {
     /// 0 to 1: how much of the pass was locked, how steady, and how long.
     static func quality(of pass: PassTrack, windowDurationNs: Double) -> Double {
         let windows = pass.windows
-        let lockedNs = windows.reduce(0.0) { $0 + Double($1.endNs - $1.startNs) }
-        let coverage = min(1, lockedNs / max(1, Double(pass.durationNs)))
+        let coverage = pass.coverage
         let meanCV = windows.reduce(0.0) { $0 + $1.coefficientOfVariation } / Double(windows.count)
         let steadiness = max(0, 1 - meanCV / 0.2)
         let length = min(1, Double(pass.durationNs) / 400_000_000)

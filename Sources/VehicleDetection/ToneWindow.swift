@@ -257,6 +257,25 @@ struct PassTrack: Sendable {
         peakHz = max(peakHz, later.peakHz)
     }
 
+    /// The share of the pass's span during which its tone was locked.
+    var coverage: Double {
+        let lockedNs = windows.reduce(0.0) { $0 + Double($1.endNs - $1.startNs) }
+        return min(1, lockedNs / max(1, Double(durationNs)))
+    }
+
+    /// Whether the two passes' spans overlap in time.
+    func interleaves(with other: PassTrack) -> Bool {
+        startNs < other.lastConsistentEndNs && other.startNs < lastConsistentEndNs
+    }
+
+    /// One pass of both passes' windows in time order (see `PassConsolidator.isTwin`).
+    func interleaved(with other: PassTrack) -> PassTrack {
+        var merged = PassTrack(windows: (windows + other.windows).sorted { $0.startNs < $1.startNs }[...])
+        merged.handedOver = handedOver || other.handedOver
+        merged.maskedUntilNs = max(maskedUntilNs, other.maskedUntilNs)
+        return merged
+    }
+
     /// The tone the pass holds longest near its top: the 80th percentile of its windows.
     var plateauHz: Double {
         PassEstimator.quantile(windows.map(\.frequencyHz).sorted(), PassEstimator.plateauQuantile)

@@ -168,6 +168,27 @@ struct DopplerDetectorTests {
         #expect(abs(recedingEndS - 3.5) < 0.1, "\(recedingEndS)")
     }
 
+    @Test("a slow car's weak, scattered early tone shared out between two held tracks is one reading with its steady tone, not two")
+    func scatteredEarlyToneIsFoldedIn() throws {
+        // A car approaching at 13 mph is first heard only in short bursts
+        // amid noise, each read alternately 7% high and true (noise pulls a
+        // weak tone's periods about): two held tracks that never join each
+        // other, one of them nothing but scattered windows. Then its steady
+        // tone, joined to the true-reading track, until it sags at the sensor.
+        var maker = EdgeMaker(seed: 43)
+        maker.noise(seconds: 1)
+        for burst in 0..<12 {
+            maker.tone(mph: burst % 2 == 0 ? 14 : 13, seconds: 0.05, jitter: 0.02)
+            maker.noise(seconds: 0.35)
+        }
+        maker.tone(mph: 13, seconds: 3, jitter: 0.02)
+        maker.passingTone(mph: 13, lateralMetres: 2, fromMetres: 6, metresPerSecond: -5.8, seconds: 0.9, jitter: 0.02)
+        maker.noise(seconds: 6)
+        let readings = try detect(maker.edges)
+        try #require(readings.count == 1, "\(readings.map(\.speed.mph))")
+        #expect(abs(readings[0].speed.mph - 13) < 0.6, "\(readings[0].speed.mph)")
+    }
+
     @Test("a receding car masked by the approaching car that took over its tone is one reading when its tone returns after that car has passed")
     func maskedRecedingCarRejoins() throws {
         // A car recedes at 20 mph, 5 m out, from x = 4 m: its tone climbs to
