@@ -368,8 +368,13 @@ struct PassTrack: Sendable {
     /// Nil unless the parts pass `parts(cutAt:minimumPartNs:)`.
     func splitAtJoin(riseFraction: Double, minimumPartNs: UInt64) -> (receding: PassTrack, approaching: PassTrack)? {
         guard !joins.isEmpty, openingHz < plateauHz * (1 - riseFraction) else { return nil }
-        let cut = joins.max { silence(before: $0) < silence(before: $1) }!
+        let cut = afterLongestSilence(among: joins)!
         return parts(cutAt: cut, minimumPartNs: minimumPartNs)
+    }
+
+    /// Of the window indices given, the one the longest loss of lock came before.
+    private func afterLongestSilence(among indices: some Sequence<Int>) -> Int? {
+        indices.max { silence(before: $0) < silence(before: $1) }
     }
 
     /// How long the tone was unlocked between window `index - 1` and window `index`.
@@ -426,9 +431,8 @@ struct PassTrack: Sendable {
         }
         // Two vehicles at the same speed make no step; where the lock broke as
         // one return overtook the other is the cut.
-        let longestBreak = middle.max { silence(before: $0) < silence(before: $1) }!
-        let cutAtBreak = silence(before: longestBreak) > 0 ? longestBreak : nil
-        guard let cut = best?.cut ?? cutAtBreak, var split = parts(cutAt: cut, minimumPartNs: minimumPartNs) else { return nil }
+        let cut = best?.cut ?? afterLongestSilence(among: middle).flatMap { silence(before: $0) > 0 ? $0 : nil }
+        guard let cut, var split = parts(cutAt: cut, minimumPartNs: minimumPartNs) else { return nil }
         split.receding.handedOver = true
         split.approaching.handedOver = true
         return split
