@@ -1,6 +1,7 @@
 /// The TOML text of a short simulated street for tests: an HB100 on the kerb
 /// (10° mounting, 36° beam, 45 m car range, moderate noise, no flicker),
-/// traffic both ways with a few platoons. Each test names what it varies, so
+/// or, with `kind = "time-of-flight"`, two detectors 2 m apart; traffic both
+/// ways with a few platoons. Each test names what it varies, so
 /// one place holds the sensor and road that the tests share.
 public struct ShortStreet: Sendable {
     public var name = "test"
@@ -21,15 +22,8 @@ public struct ShortStreet: Sendable {
 
     public init() {}
 
-    public var toml: String {
-        """
-        name = "\(name)"
-        description = "\(description)"
-        seed = \(seed)
-        duration-s = \(seconds)
-        limit-mph = \(limitMph)
-        [sensor]
-        kind = "\(kind)"
+    /// The `[sensor]` settings of the Doppler kinds (a time-of-flight scenario refuses them).
+    public static let dopplerSensor = """
         carrier-hz = 10525000000
         mounting-angle-deg = 10
         beam-width-deg = 36
@@ -39,7 +33,20 @@ public struct ShortStreet: Sendable {
         flicker = 0.0
         wheel-tops = 0.25
         dropouts-per-minute = 2
-        spacing-m = 2.0
+        """
+    /// The `[sensor]` settings of the time-of-flight kind.
+    public static let timeOfFlightSensor = "spacing-m = 2.0"
+
+    public var toml: String {
+        """
+        name = "\(name)"
+        description = "\(description)"
+        seed = \(seed)
+        duration-s = \(seconds)
+        limit-mph = \(limitMph)
+        [sensor]
+        kind = "\(kind)"
+        \(kind == "time-of-flight" ? Self.timeOfFlightSensor : Self.dopplerSensor)
         \(sensorExtra)
         [traffic]
         flow-per-hour = \(flowPerHour)

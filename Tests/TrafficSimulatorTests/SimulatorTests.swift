@@ -90,6 +90,31 @@ struct SimulatorTests {
         #expect(field(shortScenario(extra: "beam-colour = 3")) == "sensor.beam-colour")
     }
 
+    @Test("each sensor kind takes only its own settings, and needs all of them")
+    func settingsBelongToTheirKind() throws {
+        func error(_ text: String) -> ConfigurationError? {
+            do {
+                _ = try Scenario.parse(text, file: "kind.toml")
+                return nil
+            } catch {
+                return error
+            }
+        }
+        // Time of flight: no Doppler settings are needed, and one given is refused by name.
+        let tubes = try Scenario.parse(shortScenario(kind: "time-of-flight"))
+        #expect(tubes.sensor.spacingMetres == 2 && tubes.sensor.noise == 0)
+        let stray = error(shortScenario(kind: "time-of-flight", extra: "noise = 0.3"))
+        #expect(stray?.field == "sensor.noise")
+        #expect(stray?.description.contains("applies to Doppler sensors only") == true, "\(String(describing: stray))")
+        #expect(error(shortScenario(kind: "time-of-flight", extra: "carrier-hz = 10525000000"))?.field == "sensor.carrier-hz")
+        // Doppler: a time-of-flight setting is refused, and a missing Doppler one is named.
+        let spacing = error(shortScenario(extra: "spacing-m = 2.0"))
+        #expect(spacing?.field == "sensor.spacing-m")
+        #expect(spacing?.description.contains("applies to time-of-flight sensors only") == true, "\(String(describing: spacing))")
+        let missing = error(shortScenario().replacingOccurrences(of: "noise = 0.45\n", with: ""))
+        #expect(missing?.field == "sensor.noise" && missing?.detail == "is missing", "\(String(describing: missing))")
+    }
+
     @Test("every bundled scenario loads")
     func bundled() throws {
         let names = Scenario.bundledScenarioNames()

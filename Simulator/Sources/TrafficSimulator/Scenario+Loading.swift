@@ -22,18 +22,18 @@ extension Scenario {
         try check(durationSeconds > 0 && durationSeconds <= 7 * 86_400, "duration-s", "must be more than 0 and at most a week")
         try check(limitMph >= 5 && limitMph <= 90, "limit-mph", "must be a posted limit between 5 and 90")
         try check(SensorKind.names.contains(sensor.kind), "sensor.kind", "must be doppler, doppler-iq or time-of-flight")
-        if sensor.kind == "time-of-flight" {
-            try check((sensor.spacingMetres ?? 0) > 0.1, "sensor.spacing-m", "must be set and more than 0.1 m for time-of-flight")
-        } else {
+        if sensor.isDoppler {
             try check((sensor.carrierHz ?? 0) > 1e9, "sensor.carrier-hz", "must be set to the radar carrier in Hz, such as 10525000000")
+            try check((0..<80).contains(sensor.mountingAngleDegrees), "sensor.mounting-angle-deg", "must be at least 0 and under 80")
+            try check(sensor.beamWidthDegrees > 1 && sensor.beamWidthDegrees < 120, "sensor.beam-width-deg", "must be between 1 and 120")
+            try check(sensor.carRangeMetres > 2, "sensor.car-range-m", "must be more than 2 m")
+            try check(sensor.noise >= 0 && sensor.noise < 5, "sensor.noise", "must be at least 0 and under 5")
+            try check(sensor.flicker >= 0, "sensor.flicker", "must not be negative")
+            try check(sensor.wheelTops >= 0 && sensor.wheelTops < 1, "sensor.wheel-tops", "must be at least 0 and under 1")
+            try check(sensor.dropoutsPerMinute >= 0, "sensor.dropouts-per-minute", "must not be negative")
+        } else {
+            try check((sensor.spacingMetres ?? 0) > 0.1, "sensor.spacing-m", "must be set and more than 0.1 m for time-of-flight")
         }
-        try check((0..<80).contains(sensor.mountingAngleDegrees), "sensor.mounting-angle-deg", "must be at least 0 and under 80")
-        try check(sensor.beamWidthDegrees > 1 && sensor.beamWidthDegrees < 120, "sensor.beam-width-deg", "must be between 1 and 120")
-        try check(sensor.carRangeMetres > 2, "sensor.car-range-m", "must be more than 2 m")
-        try check(sensor.noise >= 0 && sensor.noise < 5, "sensor.noise", "must be at least 0 and under 5")
-        try check(sensor.flicker >= 0, "sensor.flicker", "must not be negative")
-        try check(sensor.wheelTops >= 0 && sensor.wheelTops < 1, "sensor.wheel-tops", "must be at least 0 and under 1")
-        try check(sensor.dropoutsPerMinute >= 0, "sensor.dropouts-per-minute", "must not be negative")
         try check(traffic.flowPerHour >= 0 && traffic.flowPerHour <= 3000, "traffic.flow-per-hour", "must be 0 to 3000")
         try check((0...1).contains(traffic.approachingShare), "traffic.approaching-share", "must be between 0 and 1")
         try check((0...0.9).contains(traffic.platoonShare), "traffic.platoon-share", "must be between 0 and 0.9")

@@ -22,11 +22,16 @@ public struct Scenario: Sendable, Hashable, Codable {
         case limitMph = "limit-mph"
     }
 
-    /// The sensor and its surroundings.
+    /// The sensor and its surroundings. Each kind takes only the settings it
+    /// uses: a Doppler setting in a time-of-flight scenario (or the reverse)
+    /// is refused when the file is read, not silently ignored.
     public struct SensorModel: Sendable, Hashable, Codable {
         /// `doppler`, `doppler-iq` or `time-of-flight`.
         public var kind: String
         public var carrierHz: Double?
+
+        // Doppler kinds only (0 for time-of-flight, which does not use them).
+
         /// Angle between the beam axis and the road, degrees.
         public var mountingAngleDegrees: Double
         /// Full azimuth width of the beam at half power, degrees.
@@ -43,6 +48,9 @@ public struct Scenario: Sendable, Hashable, Codable {
         public var wheelTops: Double
         /// Brief fades of a vehicle's return (occlusion, multipath nulls), per minute it is simulated.
         public var dropoutsPerMinute: Double
+
+        // Time-of-flight only (nil for the Doppler kinds).
+
         /// Detector spacing for the time-of-flight kind, m.
         public var spacingMetres: Double?
         /// Timing jitter of a time-of-flight detector, microseconds (rms).
@@ -51,6 +59,9 @@ public struct Scenario: Sendable, Hashable, Codable {
         public var perAxle: Bool?
         /// Spurious time-of-flight triggers per hour per detector.
         public var spuriousPerHour: Double?
+
+        /// Whether this is one of the Doppler kinds (rather than time-of-flight).
+        public var isDoppler: Bool { kind != "time-of-flight" }
 
         enum CodingKeys: String, CodingKey {
             case kind
@@ -66,6 +77,65 @@ public struct Scenario: Sendable, Hashable, Codable {
             case timingJitterMicroseconds = "timing-jitter-us"
             case perAxle = "per-axle"
             case spuriousPerHour = "spurious-per-hour"
+        }
+
+        static let dopplerKeys: [CodingKeys] = [
+            .carrierHz, .mountingAngleDegrees, .beamWidthDegrees, .heightMetres, .carRangeMetres,
+            .noise, .flicker, .wheelTops, .dropoutsPerMinute,
+        ]
+        static let timeOfFlightKeys: [CodingKeys] = [.spacingMetres, .timingJitterMicroseconds, .perAxle, .spuriousPerHour]
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let kind = try container.decode(String.self, forKey: .kind)
+            guard SensorKind.names.contains(kind) else {
+                throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "must be doppler, doppler-iq or time-of-flight")
+            }
+            let timeOfFlight = kind == "time-of-flight"
+            let (foreign, usedBy) = timeOfFlight ? (Self.dopplerKeys, "Doppler") : (Self.timeOfFlightKeys, "time-of-flight")
+            if let stray = foreign.first(where: container.contains) {
+                throw DecodingError.dataCorruptedError(
+                    forKey: stray, in: container, debugDescription: "applies to \(usedBy) sensors only; kind = \"\(kind)\" does not use it")
+            }
+            self.kind = kind
+            carrierHz = try container.decodeIfPresent(Double.self, forKey: .carrierHz)
+            func doppler(_ key: CodingKeys) throws -> Double {
+                timeOfFlight ? 0 : try container.decode(Double.self, forKey: key)
+            }
+            mountingAngleDegrees = try doppler(.mountingAngleDegrees)
+            beamWidthDegrees = try doppler(.beamWidthDegrees)
+            heightMetres = try doppler(.heightMetres)
+            carRangeMetres = try doppler(.carRangeMetres)
+            noise = try doppler(.noise)
+            flicker = try doppler(.flicker)
+            wheelTops = try doppler(.wheelTops)
+            dropoutsPerMinute = try doppler(.dropoutsPerMinute)
+            spacingMetres = try container.decodeIfPresent(Double.self, forKey: .spacingMetres)
+            timingJitterMicroseconds = try container.decodeIfPresent(Double.self, forKey: .timingJitterMicroseconds)
+            perAxle = try container.decodeIfPresent(Bool.self, forKey: .perAxle)
+            spuriousPerHour = try container.decodeIfPresent(Double.self, forKey: .spuriousPerHour)
+        }
+
+        /// Writes the settings this kind takes (the same keys a file of it may hold).
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(kind, forKey: .kind)
+            if isDoppler {
+                try container.encodeIfPresent(carrierHz, forKey: .carrierHz)
+                try container.encode(mountingAngleDegrees, forKey: .mountingAngleDegrees)
+                try container.encode(beamWidthDegrees, forKey: .beamWidthDegrees)
+                try container.encode(heightMetres, forKey: .heightMetres)
+                try container.encode(carRangeMetres, forKey: .carRangeMetres)
+                try container.encode(noise, forKey: .noise)
+                try container.encode(flicker, forKey: .flicker)
+                try container.encode(wheelTops, forKey: .wheelTops)
+                try container.encode(dropoutsPerMinute, forKey: .dropoutsPerMinute)
+            } else {
+                try container.encodeIfPresent(spacingMetres, forKey: .spacingMetres)
+                try container.encodeIfPresent(timingJitterMicroseconds, forKey: .timingJitterMicroseconds)
+                try container.encodeIfPresent(perAxle, forKey: .perAxle)
+                try container.encodeIfPresent(spuriousPerHour, forKey: .spuriousPerHour)
+            }
         }
     }
 
