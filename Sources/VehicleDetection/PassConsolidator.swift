@@ -47,8 +47,11 @@ struct PassConsolidator: Sendable {
             return
         }
         var vehicle = segment
-        // A receding vehicle emerging is never joined to an earlier one.
+        // A receding vehicle emerging is never joined to an earlier one. (With
+        // I/Q, a segment heard approaching that opens low is the rest of an
+        // approaching vehicle's tone, whose opening blended with another's.)
         let rises = segment.startsWithRise(riseFraction: configuration.riseStartFraction, trendFraction: configuration.riseTrendFraction)
+            && !segment.isHeardApproaching(lagMeansApproaching: configuration.quadratureLagMeansApproaching)
         let candidates = rises ? [] : open.indices.compactMap { index in disagreement(open[index], segment, laterPlateauHz: laterPlateauHz).map { (index, $0) } }
         if let index = candidates.min(by: { $0.1 < $1.1 })?.0 {
             var joined = open.remove(at: index)

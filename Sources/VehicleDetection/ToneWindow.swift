@@ -128,6 +128,11 @@ struct PassTrack: Sendable {
         sign != 0 && phaseSign != 0 && sign != phaseSign
     }
 
+    /// Whether I/Q says the pass's vehicle was coming towards the sensor.
+    func isHeardApproaching(lagMeansApproaching: Bool) -> Bool {
+        phaseSign != 0 && (phaseSign == 1) == lagMeansApproaching
+    }
+
     mutating func append(_ tone: ToneWindow) {
         windows.append(tone)
         quadratureLagVotes += Int(tone.lagVotes)

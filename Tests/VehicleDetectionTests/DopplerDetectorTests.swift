@@ -529,6 +529,25 @@ struct QuadratureTests {
         #expect(readings.allSatisfy { abs($0.speed.mph - ($0.direction == .approaching ? 50 : 38)) < 0.5 })
     }
 
+    @Test("with I/Q, an approaching tone that comes back opening low after another vehicle's is still joined to its first part")
+    func approachingToneOpeningLowIsJoined() throws {
+        var maker = EdgeMaker(seed: 23)
+        maker.tone(mph: 50, seconds: 1.0)
+        let recedingStart = maker.now
+        maker.tone(mph: 38, seconds: 0.8)
+        let recedingEnd = maker.now
+        // The blend as the approaching car's return takes the comparator back: a climb that one pin would read as a receding car emerging.
+        maker.tone(seconds: 0.3) { t in 42 + 8 * t / 0.3 }
+        maker.tone(mph: 50, seconds: 0.5)
+        var detector = try VehicleDetector(sensor: .dopplerQuadrature(carrierHz: EdgeMaker.carrier), settings: DetectorSettings())
+        var readings: [Reading] = []
+        detector.process(EdgeBatch(edges: withQuadrature(maker.edges, receding: [recedingStart...recedingEnd])), into: &readings)
+        detector.finish(into: &readings)
+        let approaching = readings.filter { $0.direction == .approaching }
+        #expect(approaching.count == 1, "\(readings.map { ($0.speed.mph, $0.direction, $0.durationNs) })")
+        #expect(approaching.allSatisfy { abs($0.speed.mph - 50) < 0.5 })
+    }
+
     @Test("a short, broken tone heard going one way throughout is reported with I/Q, where one pin would call it a fragment")
     func brokenToneWithDirection() throws {
         var maker = EdgeMaker(seed: 18)
