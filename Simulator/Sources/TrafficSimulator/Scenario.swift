@@ -33,21 +33,21 @@ public struct Scenario: Sendable, Hashable, Codable {
         // Doppler kinds only (0 for time-of-flight, which does not use them).
 
         /// Angle between the beam axis and the road, degrees.
-        public var mountingAngleDegrees: Double
+        public var mountingAngleDegrees: Double = 0
         /// Full azimuth width of the beam at half power, degrees.
-        public var beamWidthDegrees: Double
+        public var beamWidthDegrees: Double = 0
         /// Height of the sensor above the vehicles' reflecting centre, m.
-        public var heightMetres: Double
+        public var heightMetres: Double = 0
         /// Range on the beam axis at which a car's return is twice the comparator hysteresis, m.
-        public var carRangeMetres: Double
+        public var carRangeMetres: Double = 0
         /// RMS of the band-limited receiver noise, relative to the comparator hysteresis.
-        public var noise: Double
+        public var noise: Double = 0
         /// Amplitude of 100 Hz lighting flicker after the IF filter, relative to the hysteresis.
-        public var flicker: Double
+        public var flicker: Double = 0
         /// Amplitude of wheel-top returns relative to the body's.
-        public var wheelTops: Double
+        public var wheelTops: Double = 0
         /// Brief fades of a vehicle's return (occlusion, multipath nulls), per minute it is simulated.
-        public var dropoutsPerMinute: Double
+        public var dropoutsPerMinute: Double = 0
 
         // Time-of-flight only (nil for the Doppler kinds).
 
@@ -79,10 +79,14 @@ public struct Scenario: Sendable, Hashable, Codable {
             case spuriousPerHour = "spurious-per-hour"
         }
 
-        static let dopplerKeys: [CodingKeys] = [
-            .carrierHz, .mountingAngleDegrees, .beamWidthDegrees, .heightMetres, .carRangeMetres,
-            .noise, .flicker, .wheelTops, .dropoutsPerMinute,
+        /// The Doppler kinds' required numbers, each with its key: decoded,
+        /// encoded and refused for time-of-flight from this one list.
+        static let dopplerNumbers: [(key: CodingKeys, field: any WritableKeyPath<SensorModel, Double> & Sendable)] = [
+            (.mountingAngleDegrees, \.mountingAngleDegrees), (.beamWidthDegrees, \.beamWidthDegrees),
+            (.heightMetres, \.heightMetres), (.carRangeMetres, \.carRangeMetres), (.noise, \.noise),
+            (.flicker, \.flicker), (.wheelTops, \.wheelTops), (.dropoutsPerMinute, \.dropoutsPerMinute),
         ]
+        static let dopplerKeys: [CodingKeys] = [.carrierHz] + dopplerNumbers.map(\.key)
         static let timeOfFlightKeys: [CodingKeys] = [.spacingMetres, .timingJitterMicroseconds, .perAxle, .spuriousPerHour]
 
         public init(from decoder: any Decoder) throws {
@@ -99,17 +103,9 @@ public struct Scenario: Sendable, Hashable, Codable {
             }
             self.kind = kind
             carrierHz = try container.decodeIfPresent(Double.self, forKey: .carrierHz)
-            func doppler(_ key: CodingKeys) throws -> Double {
-                timeOfFlight ? 0 : try container.decode(Double.self, forKey: key)
+            if !timeOfFlight {
+                for (key, field) in Self.dopplerNumbers { self[keyPath: field] = try container.decode(Double.self, forKey: key) }
             }
-            mountingAngleDegrees = try doppler(.mountingAngleDegrees)
-            beamWidthDegrees = try doppler(.beamWidthDegrees)
-            heightMetres = try doppler(.heightMetres)
-            carRangeMetres = try doppler(.carRangeMetres)
-            noise = try doppler(.noise)
-            flicker = try doppler(.flicker)
-            wheelTops = try doppler(.wheelTops)
-            dropoutsPerMinute = try doppler(.dropoutsPerMinute)
             spacingMetres = try container.decodeIfPresent(Double.self, forKey: .spacingMetres)
             timingJitterMicroseconds = try container.decodeIfPresent(Double.self, forKey: .timingJitterMicroseconds)
             perAxle = try container.decodeIfPresent(Bool.self, forKey: .perAxle)
@@ -122,14 +118,7 @@ public struct Scenario: Sendable, Hashable, Codable {
             try container.encode(kind, forKey: .kind)
             if isDoppler {
                 try container.encodeIfPresent(carrierHz, forKey: .carrierHz)
-                try container.encode(mountingAngleDegrees, forKey: .mountingAngleDegrees)
-                try container.encode(beamWidthDegrees, forKey: .beamWidthDegrees)
-                try container.encode(heightMetres, forKey: .heightMetres)
-                try container.encode(carRangeMetres, forKey: .carRangeMetres)
-                try container.encode(noise, forKey: .noise)
-                try container.encode(flicker, forKey: .flicker)
-                try container.encode(wheelTops, forKey: .wheelTops)
-                try container.encode(dropoutsPerMinute, forKey: .dropoutsPerMinute)
+                for (key, field) in Self.dopplerNumbers { try container.encode(self[keyPath: field], forKey: key) }
             } else {
                 try container.encodeIfPresent(spacingMetres, forKey: .spacingMetres)
                 try container.encodeIfPresent(timingJitterMicroseconds, forKey: .timingJitterMicroseconds)
