@@ -490,12 +490,18 @@ struct QuadratureTests {
         return edges.sorted { $0.timestampNs < $1.timestampNs }
     }
 
+    /// The readings of an I/Q detector fed `edges` whole.
+    func detect(_ edges: [Edge], settings: DetectorSettings = DetectorSettings()) throws -> [Reading] {
+        var detector = try VehicleDetector(sensor: .dopplerQuadrature(carrierHz: EdgeMaker.carrier), settings: settings)
+        var readings: [Reading] = []
+        detector.process(EdgeBatch(edges: edges), into: &readings)
+        detector.finish(into: &readings)
+        return readings
+    }
+
     @Test("the phase of Q against I gives the direction", arguments: [true, false])
     func direction(approaching: Bool) throws {
-        var detector = try VehicleDetector(sensor: .dopplerQuadrature(carrierHz: EdgeMaker.carrier), settings: DetectorSettings())
-        var readings: [Reading] = []
-        detector.process(EdgeBatch(edges: quadratureEdges(mph: 28, approaching: approaching)), into: &readings)
-        detector.finish(into: &readings)
+        let readings = try detect(quadratureEdges(mph: 28, approaching: approaching))
         try #require(readings.count == 1)
         #expect(readings[0].direction == (approaching ? .approaching : .receding))
         #expect(abs(readings[0].speed.mph - 28) < 0.3)
@@ -521,10 +527,7 @@ struct QuadratureTests {
         maker.tone(mph: 38, seconds: 0.8)
         let recedingEnd = maker.now
         maker.tone(mph: 50, seconds: 1.0)
-        var detector = try VehicleDetector(sensor: .dopplerQuadrature(carrierHz: EdgeMaker.carrier), settings: DetectorSettings())
-        var readings: [Reading] = []
-        detector.process(EdgeBatch(edges: withQuadrature(maker.edges, receding: [recedingStart...recedingEnd])), into: &readings)
-        detector.finish(into: &readings)
+        let readings = try detect(withQuadrature(maker.edges, receding: [recedingStart...recedingEnd]))
         #expect(readings.map(\.direction).sorted { $0.rawValue < $1.rawValue } == [.approaching, .receding], "\(readings.map { ($0.speed.mph, $0.direction) })")
         #expect(readings.allSatisfy { abs($0.speed.mph - ($0.direction == .approaching ? 50 : 38)) < 0.5 })
     }
@@ -539,10 +542,7 @@ struct QuadratureTests {
         // The blend as the approaching car's return takes the comparator back: a climb that one pin would read as a receding car emerging.
         maker.tone(seconds: 0.3) { t in 42 + 8 * t / 0.3 }
         maker.tone(mph: 50, seconds: 0.5)
-        var detector = try VehicleDetector(sensor: .dopplerQuadrature(carrierHz: EdgeMaker.carrier), settings: DetectorSettings())
-        var readings: [Reading] = []
-        detector.process(EdgeBatch(edges: withQuadrature(maker.edges, receding: [recedingStart...recedingEnd])), into: &readings)
-        detector.finish(into: &readings)
+        let readings = try detect(withQuadrature(maker.edges, receding: [recedingStart...recedingEnd]))
         let approaching = readings.filter { $0.direction == .approaching }
         #expect(approaching.count == 1, "\(readings.map { ($0.speed.mph, $0.direction, $0.durationNs) })")
         #expect(approaching.allSatisfy { abs($0.speed.mph - 50) < 0.5 })
@@ -557,21 +557,14 @@ struct QuadratureTests {
         }
         let onePin = try DopplerDetectorTests().detect(maker.edges)
         #expect(onePin.isEmpty)
-        var detector = try VehicleDetector(sensor: .dopplerQuadrature(carrierHz: EdgeMaker.carrier), settings: DetectorSettings())
-        var readings: [Reading] = []
-        detector.process(EdgeBatch(edges: withQuadrature(maker.edges, receding: [])), into: &readings)
-        detector.finish(into: &readings)
+        let readings = try detect(withQuadrature(maker.edges, receding: []))
         try #require(readings.count == 1)
         #expect(readings[0].direction == .approaching && readings[0].quality < 0.65)
     }
 
     @Test("a module wired the other way is corrected by configuration")
     func swapped() throws {
-        var detector = try VehicleDetector(
-            sensor: .dopplerQuadrature(carrierHz: EdgeMaker.carrier), settings: DetectorSettings(quadratureLagMeansApproaching: false))
-        var readings: [Reading] = []
-        detector.process(EdgeBatch(edges: quadratureEdges(mph: 28, approaching: true)), into: &readings)
-        detector.finish(into: &readings)
+        let readings = try detect(quadratureEdges(mph: 28, approaching: true), settings: DetectorSettings(quadratureLagMeansApproaching: false))
         #expect(readings.map(\.direction) == [.receding])
     }
 }
