@@ -1,3 +1,5 @@
+import SpeedDomain
+
 /// Joins the segments the tone tracker produces into one pass per vehicle.
 ///
 /// A weak, distant vehicle's tone comes and goes, and a nearer vehicle can
@@ -51,7 +53,7 @@ struct PassConsolidator: Sendable {
         // I/Q, a segment heard approaching that opens low is the rest of an
         // approaching vehicle's tone, whose opening blended with another's.)
         let rises = segment.startsWithRise(riseFraction: configuration.riseStartFraction, trendFraction: configuration.riseTrendFraction)
-            && !segment.isHeardApproaching(lagMeansApproaching: configuration.quadratureLagMeansApproaching)
+            && segment.direction(lagMeansApproaching: configuration.quadratureLagMeansApproaching) != .approaching
         let candidates = rises ? [] : open.indices.compactMap { index in disagreement(open[index], segment, laterPlateauHz: laterPlateauHz).map { (index, $0) } }
         if let index = candidates.min(by: { $0.1 < $1.1 })?.0 {
             var joined = open.remove(at: index)

@@ -48,7 +48,7 @@ struct PassEstimator {
         if pass.handedOver { flags.insert(.overlapping) }
         let quality = Self.quality(of: pass, windowDurationNs: Double(pass.durationNs) / Double(windows.count))
         // With I/Q, a pass heard going one way throughout is one target's; the test is for one-pin passes.
-        let direction = direction(of: pass)
+        let direction = pass.direction(lagMeansApproaching: configuration.quadratureLagMeansApproaching)
         guard quality >= configuration.fragmentQualityBelow || pass.durationNs >= configuration.fragmentNs || direction != .unknown else { return nil }
         if quality < configuration.lowQualityBelow { flags.insert(.lowQuality) }
 
@@ -62,15 +62,6 @@ struct PassEstimator {
             quality: quality,
             flags: flags
         )
-    }
-
-    private func direction(of pass: PassTrack) -> Direction {
-        let votes = pass.quadratureLagVotes + pass.quadratureLeadVotes
-        guard votes >= 8 else { return .unknown }
-        let lagShare = Double(pass.quadratureLagVotes) / Double(votes)
-        if lagShare >= 0.75 { return configuration.quadratureLagMeansApproaching ? .approaching : .receding }
-        if lagShare <= 0.25 { return configuration.quadratureLagMeansApproaching ? .receding : .approaching }
-        return .unknown
     }
 
     /// 0 to 1: how much of the pass was locked, how steady, and how long.

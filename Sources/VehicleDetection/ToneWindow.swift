@@ -1,3 +1,5 @@
+import SpeedDomain
+
 /// A few consecutive periods of channel 0, summarised.
 struct ToneWindow: Sendable, Hashable {
     var startNs: UInt64
@@ -128,9 +130,13 @@ struct PassTrack: Sendable {
         sign != 0 && phaseSign != 0 && sign != phaseSign
     }
 
-    /// Whether I/Q says the pass's vehicle was coming towards the sensor.
-    func isHeardApproaching(lagMeansApproaching: Bool) -> Bool {
-        phaseSign != 0 && (phaseSign == 1) == lagMeansApproaching
+    /// The way I/Q says the pass's vehicle went (`phaseSign`), or unknown.
+    func direction(lagMeansApproaching: Bool) -> Direction {
+        switch phaseSign {
+        case 1: return lagMeansApproaching ? .approaching : .receding
+        case -1: return lagMeansApproaching ? .receding : .approaching
+        default: return .unknown
+        }
     }
 
     mutating func append(_ tone: ToneWindow) {
