@@ -50,20 +50,59 @@ struct StoreCrashTests {
         return last
     }
 
-    /// Runs the fixture against `path`, SIGKILLs it after `delayMs`, and returns its stdout.
-    static func runAndKill(_ executable: URL, path: String, sessionID: String, delayMs: Int) async throws -> (output: String, killed: Bool) {
+    /// Readings the fixture appends per transaction.
+    static let batchSize = 50
+
+    /// When a run's SIGKILL lands.
+    enum KillPoint {
+        /// This many ms after launch: may land while the store is still being opened or recovered.
+        case afterLaunch(ms: Int)
+        /// This many ms after the run's first append has committed: lands mid-append however
+        /// slowly the machine starts processes, so the count of runs that commit is not timing-dependent.
+        case afterFirstCommit(ms: Int)
+    }
+
+    /// Reads `handle` until the writer's first line (`committed N`) is complete or it closed its output.
+    static func readUntilFirstCommit(_ handle: FileHandle) -> Data {
+        var data = Data()
+        while !data.contains(UInt8(ascii: "\n")) {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }  // end of file: the writer exited
+            data.append(chunk)
+        }
+        return data
+    }
+
+    /// Runs the fixture against `path`, SIGKILLs it at `killPoint`, and returns its stdout and stderr.
+    static func runAndKill(
+        _ executable: URL, path: String, sessionID: String, at killPoint: KillPoint
+    ) async throws -> (output: String, errors: String, killed: Bool) {
         let process = Process()
         process.executableURL = executable
-        process.arguments = [path, sessionID, "50"]
+        process.arguments = [path, sessionID, String(batchSize)]
         let stdout = Pipe()
+        let stderr = Pipe()
         process.standardOutput = stdout
+        process.standardError = stderr
         try process.run()
-        try await Task.sleep(for: .milliseconds(delayMs))
+        var head = Data()
+        switch killPoint {
+        case .afterLaunch(let ms):
+            try await Task.sleep(for: .milliseconds(ms))
+        case .afterFirstCommit(let ms):
+            let reader = stdout.fileHandleForReading
+            head = await withCheckedContinuation { continuation in
+                DispatchQueue.global().async { continuation.resume(returning: readUntilFirstCommit(reader)) }
+            }
+            try await Task.sleep(for: .milliseconds(ms))
+        }
         let alive = process.isRunning
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        let data = stdout.fileHandleForReading.readDataToEndOfFile()
-        return (String(decoding: data, as: UTF8.self), alive && process.terminationReason == .uncaughtSignal)
+        let rest = stdout.fileHandleForReading.readDataToEndOfFile()
+        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
+        return (String(decoding: head + rest, as: UTF8.self), String(decoding: errors, as: UTF8.self),
+                alive && process.terminationReason == .uncaughtSignal)
     }
 
     /// Checks the readings from `fromSeq` on are exactly what the fixture writes at those seqs.
@@ -91,14 +130,17 @@ struct StoreCrashTests {
 
         var rng = SplitMix64(seed: 0x5EED_C4A5_1234)
         var verified = 0  // readings already checked in earlier runs
-        var runsThatCommitted = 0
-        var runsKilledWhileWriting = 0
         for run in 0..<30 {
-            let delayMs = Int.random(in: 20...300, using: &rng)
-            let (output, killed) = try await Self.runAndKill(executable, path: path, sessionID: sessionID, delayMs: delayMs)
+            // Every fifth run is killed at a random moment of its start-up; the rest mid-append.
+            let killPoint: KillPoint = run % 5 == 4
+                ? .afterLaunch(ms: Int.random(in: 0...60, using: &rng))
+                : .afterFirstCommit(ms: Int.random(in: 0...40, using: &rng))
+            let (output, errors, killed) = try await Self.runAndKill(executable, path: path, sessionID: sessionID, at: killPoint)
             let committed = Self.lastCommitted(in: output)
-            if committed > verified { runsThatCommitted += 1 }
-            if killed { runsKilledWhileWriting += 1 }
+            #expect(killed, "run \(run): the writer was not running when killed; its stderr: \(errors)")
+            if case .afterFirstCommit = killPoint {
+                #expect(committed > verified, "run \(run): killed after its first commit, yet it reported none")
+            }
 
             // Reopen as a restarting device would, then check everything since the last run.
             let store = try DeviceStore(path: path)
@@ -110,6 +152,7 @@ struct StoreCrashTests {
             let count = try store.readingCount(inSession: sessionID)
             #expect(count >= committed, "run \(run): \(committed) readings were reported committed but only \(count) survived")
             #expect(count >= verified, "run \(run): readings verified in an earlier run are gone")
+            #expect(count % Self.batchSize == 0, "run \(run): \(count) readings stored; a batch was stored in part")
             try Self.verify(store, sessionID: sessionID, fromSeq: verified)
             verified = count
         }
@@ -117,7 +160,5 @@ struct StoreCrashTests {
         let store = try DeviceStore(path: path)
         try Self.verify(store, sessionID: sessionID, fromSeq: 0)
         #expect(try store.readingCount(inSession: sessionID) == verified)
-        #expect(runsKilledWhileWriting == 30, "every run should still be writing when killed")
-        #expect(runsThatCommitted >= 20, "too few runs got as far as committing to exercise recovery")
     }
 }
