@@ -125,12 +125,14 @@ let package = Package(
             ]
         ),
 
-        // Test fixture: appends to a store forever so the crash test can SIGKILL it mid-write.
+        // Test fixture: appends to a store forever so the crash test can SIGKILL it mid-write,
+        // and what it writes, shared with the test.
         .executableTarget(
             name: "StoreCrashWriter",
-            dependencies: ["DeviceStore", "SpeedDomain"],
+            dependencies: ["DeviceStore", "SpeedDomain", "StoreCrashFixture"],
             path: "Tests/StoreCrashWriter"
         ),
+        .target(name: "StoreCrashFixture", dependencies: ["SpeedDomain"], path: "Tests/StoreCrashFixture"),
 
         // The measuring pipeline: an EdgeSource through the detector into the store.
         .target(
@@ -240,7 +242,7 @@ let package = Package(
         .testTarget(
             name: "DeviceStoreTests",
             dependencies: [
-                "DeviceStore", "SpeedDomain", .product(name: "GRDB", package: "GRDB.swift"),
+                "DeviceStore", "SpeedDomain", "StoreCrashFixture", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

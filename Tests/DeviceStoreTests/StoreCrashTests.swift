@@ -2,31 +2,12 @@ import Foundation
 import Testing
 import DeviceStore
 import SpeedDomain
+import StoreCrashFixture
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-/// The reading the StoreCrashWriter fixture stores at `seq`.
-/// Must match `expectedReading(seq:)` in Tests/StoreCrashWriter/main.swift.
-private func expectedReading(seq: Int) -> Reading {
-    let s = UInt64(seq)
-    let directions: [Direction] = [.approaching, .receding, .unknown]
-    return Reading(
-        monotonicNs: 1_000_000_000 + s * 1_000_003,
-        speed: Speed(metresPerSecond: 5 + Double(seq % 997) * 0.012_345_678_9),
-        firstLockSpeed: Speed(metresPerSecond: 4 + Double(seq % 991) * 0.011_111_111_1),
-        peakSpeed: Speed(metresPerSecond: 6 + Double(seq % 983) * 0.013_131_313_1),
-        durationNs: 100_000_000 + (s * 7_919) % 900_000_000,
-        direction: directions[seq % 3],
-        quality: Double(seq % 101) / 100,
-        flags: ReadingFlags(rawValue: UInt32(seq % 32)))
-}
-
-/// The fixture's clock mapping, for checking stored wall times.
-private let fixtureClock = ClockMapping(
-    monotonicAnchorNs: 1_000_000_000, wallTimeAtAnchorNs: 1_750_000_000_000_000_000, source: .simulated)
 
 @Suite("Crash safety")
 struct StoreCrashTests {
@@ -111,8 +92,8 @@ struct StoreCrashTests {
         for (offset, row) in stored.enumerated() {
             let seq = fromSeq + offset
             try #require(row.seq == seq, "seqs must be contiguous from 0")
-            try #require(row.reading == expectedReading(seq: seq), "reading \(seq) was stored half-written or wrong")
-            try #require(row.wallTimeNs == fixtureClock.wallTimeNs(ofMonotonic: row.reading.monotonicNs))
+            try #require(row.reading == crashFixtureReading(seq: seq), "reading \(seq) was stored half-written or wrong")
+            try #require(row.wallTimeNs == crashFixtureClock.wallTimeNs(ofMonotonic: row.reading.monotonicNs))
         }
     }
 

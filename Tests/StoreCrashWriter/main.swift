@@ -4,8 +4,9 @@
 //
 // Usage: StoreCrashWriter <store path> <session id> [batch size]
 //
-// Reading content is a pure function of its seq (see `expectedReading` below
-// and its twin in the test), so the test can tell a whole reading from a torn one.
+// Reading content is a pure function of its seq (`crashFixtureReading`, in the
+// StoreCrashFixture target the test shares), so the test can tell a whole
+// reading from a torn one.
 
 #if canImport(Glibc)
 import Glibc
@@ -14,21 +15,7 @@ import Darwin
 #endif
 import DeviceStore
 import SpeedDomain
-
-/// The reading the fixture stores at `seq`. Must match the copy in StoreCrashTests.swift.
-func expectedReading(seq: Int) -> Reading {
-    let s = UInt64(seq)
-    let directions: [Direction] = [.approaching, .receding, .unknown]
-    return Reading(
-        monotonicNs: 1_000_000_000 + s * 1_000_003,
-        speed: Speed(metresPerSecond: 5 + Double(seq % 997) * 0.012_345_678_9),
-        firstLockSpeed: Speed(metresPerSecond: 4 + Double(seq % 991) * 0.011_111_111_1),
-        peakSpeed: Speed(metresPerSecond: 6 + Double(seq % 983) * 0.013_131_313_1),
-        durationNs: 100_000_000 + (s * 7_919) % 900_000_000,
-        direction: directions[seq % 3],
-        quality: Double(seq % 101) / 100,
-        flags: ReadingFlags(rawValue: UInt32(seq % 32)))
-}
+import StoreCrashFixture
 
 /// Writes a line straight to a file descriptor: unbuffered, so a line is out
 /// the moment the append before it has returned.
@@ -59,7 +46,7 @@ do {
     if try store.session(id: sessionID) == nil {
         let session = Session(
             id: sessionID, siteID: "CRASH-TEST", deviceID: "fixture", phase: .before, mode: .covert,
-            clock: ClockMapping(monotonicAnchorNs: 1_000_000_000, wallTimeAtAnchorNs: 1_750_000_000_000_000_000, source: .simulated),
+            clock: crashFixtureClock,
             startedAtNs: 1_750_000_000_000_000_000)
         try store.openSession(
             session, sensor: SensorDescription(kind: .doppler(carrierHz: Doppler.hb100CarrierHz), pins: ["GPIO17"]),
@@ -67,7 +54,7 @@ do {
     }
     var total = try store.readingCount(inSession: sessionID)
     while true {
-        let batch = (total..<(total + batchSize)).map(expectedReading(seq:))
+        let batch = (total..<(total + batchSize)).map(crashFixtureReading(seq:))
         try store.append(batch, toSession: sessionID)
         total += batchSize
         writeLine("committed \(total)", to: 1)
