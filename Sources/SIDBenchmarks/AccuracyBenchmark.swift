@@ -45,6 +45,8 @@ struct AccuracyBenchmark {
                 try missed.joined(separator: "\n").write(toFile: "\(dump)/\(name).missed.csv", atomically: true, encoding: .utf8)
                 let falses = ["start_s,end_s,speed_mph,why"] + score.falseReadings.map { "\($0.start),\($0.end),\($0.mph),\($0.why)" }
                 try falses.joined(separator: "\n").write(toFile: "\(dump)/\(name).false.csv", atomically: true, encoding: .utf8)
+                let paired = ["reading,id"] + score.pairs.sorted { $0.reading < $1.reading }.map { "\($0.reading),\($0.id)" }
+                try paired.joined(separator: "\n").write(toFile: "\(dump)/\(name).pairs.csv", atomically: true, encoding: .utf8)
             }
             print(
                 "\(name): edges=\(edges.count) simulated_s=\(String(format: "%.1f", simulated)) bias_mph=\(String(format: "%+.2f", score.meanSignedErrorMph)) "

@@ -57,6 +57,10 @@ struct SimulatorTests {
         #expect(score.vehicles >= 3)
         #expect(score.detectedPercent >= 75, "\(score)")
         #expect(score.p95AbsoluteErrorMph <= 1.5, "\(score)")
+        // Each reading and each road user is in at most one pair, and every detection is a pair.
+        #expect(Set(score.pairs.map(\.reading)).count == score.pairs.count)
+        #expect(Set(score.pairs.map(\.id)).count == score.pairs.count)
+        #expect(score.pairs.count >= score.detected && score.pairs.count <= readings.count)
     }
 
     @Test("car following: no vehicle in a lane runs into the rear of the one in front")

@@ -32,6 +32,8 @@ public struct DetectionScore: Sendable, Hashable, CustomStringConvertible {
     public var falseReadings: [(start: Double, end: Double, mph: Double, why: String)] = []
     /// Users that had to be detected but were not: (id, kind, mph, platoon).
     public var missed: [(id: Int, kind: String, mph: Double, inPlatoon: Bool)] = []
+    /// Each reading paired with a road user: its index among the readings scored, and the user's id.
+    public var pairs: [(reading: Int, id: Int)] = []
 
     public static func == (lhs: DetectionScore, rhs: DetectionScore) -> Bool {
         lhs.vehicles == rhs.vehicles && lhs.detected == rhs.detected && lhs.readings == rhs.readings
@@ -58,7 +60,7 @@ public struct DetectionScore: Sendable, Hashable, CustomStringConvertible {
         // Candidate pairs by timing: an approaching road user's tone ends as it
         // reaches the sensor and leaves the beam; a receding one's starts there.
         // The speed difference only breaks near-ties between close followers.
-        var pairs: [(cost: Double, reading: Int, entry: Int)] = []
+        var candidates: [(cost: Double, reading: Int, entry: Int)] = []
         let seen = entries.indices.filter { entries[$0].visibleFromNs != nil }
         for (r, reading) in readings.enumerated() {
             let end = Double(reading.monotonicNs)
@@ -74,16 +76,17 @@ public struct DetectionScore: Sendable, Hashable, CustomStringConvertible {
                 let slack = 0.5e9
                 let inside = start >= Double(entry.visibleFromNs!) - slack && end <= Double(entry.visibleToNs!) + slack
                 guard timeError <= maximumTimeErrorSeconds || inside else { continue }
-                pairs.append((timeError + 0.05 * abs(reading.speed.mph - entry.user.speedMph), r, e))
+                candidates.append((timeError + 0.05 * abs(reading.speed.mph - entry.user.speedMph), r, e))
             }
         }
-        pairs.sort { $0.cost < $1.cost }
+        candidates.sort { $0.cost < $1.cost }
         var readingTaken = Array(repeating: false, count: readings.count)
         var entryTaken = Array(repeating: false, count: entries.count)
-        for pair in pairs where !readingTaken[pair.reading] && !entryTaken[pair.entry] {
+        for pair in candidates where !readingTaken[pair.reading] && !entryTaken[pair.entry] {
             readingTaken[pair.reading] = true
             entryTaken[pair.entry] = true
             let entry = entries[pair.entry]
+            pairs.append((pair.reading, entry.user.id))
             if mustNotDetect(entry) {
                 falseDetections += 1
                 falseReadings.append((seconds(readings[pair.reading].monotonicNs - readings[pair.reading].durationNs), seconds(readings[pair.reading].monotonicNs), readings[pair.reading].speed.mph, "\(entry.user.kind.rawValue) \(entry.user.id)"))
