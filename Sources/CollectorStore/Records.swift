@@ -89,6 +89,15 @@ public struct HourCell: Sendable, Hashable, Codable {
         self.compliant = compliant
         self.overThreshold = overThreshold
     }
+
+    /// Adds `other`'s counts to this cell's, keeping this cell's hour: for
+    /// pooling hours into strata or sessions into a period.
+    public mutating func add(_ other: HourCell) {
+        count += other.count
+        sumKeys += other.sumKeys
+        compliant += other.compliant
+        overThreshold += other.overThreshold
+    }
 }
 
 /// A session with its speed histogram and hourly cells, as reports read it.

@@ -71,26 +71,17 @@ extension SiteEvaluation {
         for cell in hours where cell.count > 0 {
             let local = LocalHour(hourUTC: cell.hourUTC, timeZone: timeZone)
             let s = PostStratification.stratum(hourOfDay: local.hourOfDay, weekend: local.isWeekend)
-            var acc = out[s] ?? HourCell(hourUTC: Int64(s))
-            acc.count += cell.count
-            acc.sumKeys += cell.sumKeys
-            acc.compliant += cell.compliant
-            acc.overThreshold += cell.overThreshold
-            out[s] = acc
+            out[s, default: HourCell(hourUTC: Int64(s))].add(cell)
         }
         return out
     }
 
+    /// Several sessions' strata summed stratum by stratum.
     static func pool(_ sessions: [[Int: HourCell]]) -> [Int: HourCell] {
         var out: [Int: HourCell] = [:]
         for session in sessions {
             for (s, cell) in session {
-                var acc = out[s] ?? HourCell(hourUTC: Int64(s))
-                acc.count += cell.count
-                acc.sumKeys += cell.sumKeys
-                acc.compliant += cell.compliant
-                acc.overThreshold += cell.overThreshold
-                out[s] = acc
+                out[s, default: HourCell(hourUTC: Int64(s))].add(cell)
             }
         }
         return out
@@ -113,12 +104,7 @@ extension SiteEvaluation {
             }
         }
         var total = HourCell(hourUTC: 0)
-        for c in before.values {
-            total.count += c.count
-            total.sumKeys += c.sumKeys
-            total.compliant += c.compliant
-            total.overThreshold += c.overThreshold
-        }
+        for c in before.values { total.add(c) }
         guard total.count > 0 else { return [:] }
         var out: [Metric: Estimate] = [:]
         for metric in metrics {
