@@ -99,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "GPIOBenchmarks",
             dependencies: [
-                "GPIOEdges", "EdgeSources", "SpeedDomain",
+                "GPIOEdges", "EdgeSources", "SpeedDomain", "SpeedStatistics",
                 .target(name: "CGPIOD", condition: .when(platforms: [.linux])),
             ],
             swiftSettings: libgpiodMajor >= 2 ? [.define("GPIOD_V2")] : []
@@ -237,12 +237,12 @@ let package = Package(
             swiftSettings: libgpiodMajor >= 2 ? [.define("GPIOD_V2")] : []
         ),
         .testTarget(name: "DeviceHealthTests", dependencies: ["DeviceHealth", "GPIOEdges"]),
-        .testTarget(name: "VehicleDetectionTests", dependencies: ["VehicleDetection", "SpeedDomain"]),
+        .testTarget(name: "VehicleDetectionTests", dependencies: ["VehicleDetection", "SpeedDomain", "SpeedStatistics"]),
         .testTarget(name: "TrafficSimulatorTests", dependencies: ["TrafficSimulator", "VehicleDetection", "SpeedDomain", "ScenarioFixtures"]),
         .testTarget(
             name: "DeviceStoreTests",
             dependencies: [
-                "DeviceStore", "SpeedDomain", "StoreCrashFixture", .product(name: "GRDB", package: "GRDB.swift"),
+                "DeviceStore", "SpeedDomain", "SpeedStatistics", "StoreCrashFixture", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import DeviceStore
 import SpeedDomain
+import SpeedStatistics
 
 @Suite("Device store")
 struct DeviceStoreTests {

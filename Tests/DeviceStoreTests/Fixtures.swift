@@ -1,19 +1,7 @@
 import DeviceStore
 import SpeedDomain
+import SpeedStatistics  // SplitMix64, the seeded generator the tests share
 import Synchronization
-
-/// A tiny seeded generator (SplitMix64) so every "random" test is reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 enum Fixture {
     static let wallAnchor: Int64 = 1_760_000_000_000_000_000

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import DeviceStore
 import SpeedDomain
+import SpeedStatistics
 import StoreCrashFixture
 #if canImport(Glibc)
 import Glibc

@@ -3,6 +3,7 @@ import GRDB
 import Testing
 @testable import DeviceStore
 import SpeedDomain
+import SpeedStatistics
 
 @Suite("Store schema")
 struct StoreSchemaTests {

@@ -1,5 +1,6 @@
 import Foundation
 import SpeedDomain
+import SpeedStatistics
 
 /// Builds hand-made edge sequences: tones at chosen speeds, noise, flicker.
 struct EdgeMaker {
@@ -67,17 +68,11 @@ struct EdgeMaker {
     mutating func silence(seconds: Double) { now += UInt64(seconds * 1e9) }
 }
 
-/// SplitMix64: a tiny seeded generator so tests are deterministic.
+/// SplitMix64 (SpeedStatistics') with the draws the edge makers need, so tests are deterministic.
 struct TestRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private var base: SplitMix64
+    init(seed: UInt64) { base = SplitMix64(seed: seed) }
+    mutating func next() -> UInt64 { base.next() }
     mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
     mutating func normal() -> Double {
         let u = max(unit(), 1e-300), v = unit()
