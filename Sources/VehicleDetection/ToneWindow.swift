@@ -292,6 +292,15 @@ struct PassTrack: Sendable {
         PassEstimator.quantile(windows.map(\.frequencyHz).sorted(), PassEstimator.plateauQuantile)
     }
 
+    /// Whether the first three windows were locked for at least half their
+    /// span. A receding vehicle emerges beside the sensor, where its return is
+    /// strong; a far vehicle's weak tone is heard in snatches.
+    var opensLocked: Bool {
+        guard windows.count >= 3 else { return false }
+        let locked = windows[0..<3].reduce(0) { $0 + ($1.endNs - $1.startNs) }
+        return windows[2].endNs - windows[0].startNs <= 2 * locked
+    }
+
     /// The tone the segment opens with: the median of its first three windows.
     var openingHz: Double {
         windows.count < 3 ? windows[0].frequencyHz : median3(windows[0].frequencyHz, windows[1].frequencyHz, windows[2].frequencyHz)
@@ -375,10 +384,14 @@ struct PassTrack: Sendable {
     /// When the consolidator built it from segments, it is cut at the join
     /// with the longest silence: the receding vehicle's tone faded there and
     /// the approaching one's began. (One unbroken segment is cut only where its
-    /// tone steps: `splitAtStep`.)
+    /// tone steps: `splitAtStep`.) An opening heard in snatches (`opensLocked`
+    /// false) counts as a climb only when it lies twice `riseFraction` below
+    /// the plateau: a far approaching vehicle's weak tone scatters a few
+    /// percent low, and must not cut its own pass in two.
     /// Nil unless the parts pass `parts(cutAt:minimumPartNs:)`.
     func splitAtJoin(riseFraction: Double, minimumPartNs: UInt64) -> (receding: PassTrack, approaching: PassTrack)? {
-        guard !joins.isEmpty, openingHz < plateauHz * (1 - riseFraction) else { return nil }
+        guard !joins.isEmpty, openingHz < plateauHz * (1 - riseFraction),
+            opensLocked || openingHz < plateauHz * (1 - 2 * riseFraction) else { return nil }
         let cut = afterLongestSilence(among: joins)!
         return parts(cutAt: cut, minimumPartNs: minimumPartNs)
     }

@@ -1,0 +1,50 @@
+import SpeedDomain
+import Testing
+@testable import VehicleDetection
+
+/// Rules of `PassTrack` tested on hand-made windows, where edge sequences
+/// cannot reliably shape the tracker's segments.
+@Suite("Pass track rules")
+struct PassTrackTests {
+    static let windowNs: UInt64 = 10_000_000
+    static let carrier = EdgeMaker.carrier
+
+    /// A window `windowNs` long starting at `atNs`, of a tone at `mph` (radial).
+    static func window(atNs: UInt64, mph: Double) -> ToneWindow {
+        let hz = Doppler.hertz(per: .mph, carrierHz: carrier) * mph
+        return ToneWindow(startNs: atNs, endNs: atNs + windowNs, meanPeriodNs: 1e9 / hz, coefficientOfVariation: 0.02)
+    }
+
+    /// A segment of back-to-back windows at `mph` from `fromNs` for `seconds`.
+    static func steady(fromNs: UInt64, mph: Double, seconds: Double) -> PassTrack {
+        let count = Int(seconds * 1e9) / Int(windowNs)
+        return PassTrack(windows: ArraySlice((0..<count).map { window(atNs: fromNs + UInt64($0) * windowNs, mph: mph) }))
+    }
+
+    /// A pass joined from an opening segment, 3.5 s of a steady 25.6 mph tone
+    /// after 0.3 s, and after a 0.45 s break 1.5 s more of it.
+    static func pass(opening: PassTrack) -> PassTrack {
+        let start = opening.lastConsistentEndNs + 300_000_000
+        var pass = opening
+        pass.absorb(steady(fromNs: start, mph: 25.6, seconds: 3.5))
+        pass.absorb(steady(fromNs: start + 3_950_000_000, mph: 25.6, seconds: 1.5))
+        return pass
+    }
+
+    /// Windows at `levels` mph, one every `spacingNs`.
+    static func opening(_ levels: [Double], spacingNs: UInt64) -> PassTrack {
+        PassTrack(windows: ArraySlice(levels.enumerated().map { window(atNs: 1_000_000_000 + UInt64($0.offset) * spacingNs, mph: $0.element) }))
+    }
+
+    @Test("a shallow low opening heard in snatches is no receding car's climb; a locked or deep one is")
+    func scatteredShallowOpeningIsNoClimb() {
+        let cuts = { (pass: PassTrack) in pass.splitAtJoin(riseFraction: 0.06, minimumPartNs: 400_000_000)?.receding.durationNs }
+        // 6.6% low, one window every 90 ms: a far car's weak tone, not a cut.
+        #expect(cuts(Self.pass(opening: Self.opening([23.9, 23.9, 23.9, 25.4, 25.6], spacingNs: 90_000_000))) == nil)
+        // The same levels locked back to back: a climb, cut at the longest break.
+        let locked = cuts(Self.pass(opening: Self.opening([23.9, 23.9, 23.9, 25.4, 25.6], spacingNs: Self.windowNs)))
+        #expect(locked ?? 0 > 3_000_000_000)
+        // 20% low in snatches: too deep for a far tone's scatter, so still a climb.
+        #expect(cuts(Self.pass(opening: Self.opening([20.5, 20.5, 20.5, 25.4, 25.6], spacingNs: 90_000_000))) != nil)
+    }
+}
