@@ -301,6 +301,17 @@ struct PassTrack: Sendable {
         return windows[2].endNs - windows[0].startNs <= 2 * locked
     }
 
+    /// Whether the pass opens below its plateau as a receding vehicle
+    /// emerging beside the sensor does: `openingHz` at least `riseFraction`
+    /// below, heard locked (`opensLocked`). An opening heard in snatches must
+    /// lie twice as far below: a far approaching vehicle's weak tone is heard
+    /// that way and scatters a few percent low.
+    func opensLow(riseFraction: Double) -> Bool {
+        let plateau = plateauHz, opening = openingHz
+        guard opening < plateau * (1 - riseFraction) else { return false }
+        return opensLocked || opening < plateau * (1 - 2 * riseFraction)
+    }
+
     /// The tone the segment opens with: the median of its first three windows.
     var openingHz: Double {
         windows.count < 3 ? windows[0].frequencyHz : median3(windows[0].frequencyHz, windows[1].frequencyHz, windows[2].frequencyHz)
@@ -321,7 +332,7 @@ struct PassTrack: Sendable {
     }
 
     private func climbsFromOpening(riseFraction: Double, trendFraction: Double) -> Bool {
-        if openingHz < plateauHz * (1 - riseFraction) { return true }
+        if opensLow(riseFraction: riseFraction) { return true }
         guard windows.count >= 30 else { return false }
         let third = windows.count / 3
         var scratch: [Double] = []
@@ -384,14 +395,10 @@ struct PassTrack: Sendable {
     /// When the consolidator built it from segments, it is cut at the join
     /// with the longest silence: the receding vehicle's tone faded there and
     /// the approaching one's began. (One unbroken segment is cut only where its
-    /// tone steps: `splitAtStep`.) An opening heard in snatches (`opensLocked`
-    /// false) counts as a climb only when it lies twice `riseFraction` below
-    /// the plateau: a far approaching vehicle's weak tone scatters a few
-    /// percent low, and must not cut its own pass in two.
+    /// tone steps: `splitAtStep`.) The climb is `opensLow`.
     /// Nil unless the parts pass `parts(cutAt:minimumPartNs:)`.
     func splitAtJoin(riseFraction: Double, minimumPartNs: UInt64) -> (receding: PassTrack, approaching: PassTrack)? {
-        guard !joins.isEmpty, openingHz < plateauHz * (1 - riseFraction),
-            opensLocked || openingHz < plateauHz * (1 - 2 * riseFraction) else { return nil }
+        guard !joins.isEmpty, opensLow(riseFraction: riseFraction) else { return nil }
         let cut = afterLongestSilence(among: joins)!
         return parts(cutAt: cut, minimumPartNs: minimumPartNs)
     }

@@ -47,4 +47,16 @@ struct PassTrackTests {
         // 20% low in snatches: too deep for a far tone's scatter, so still a climb.
         #expect(cuts(Self.pass(opening: Self.opening([20.5, 20.5, 20.5, 25.4, 25.6], spacingNs: 90_000_000))) != nil)
     }
+
+    @Test("a segment opening a little low in snatches does not start with a rise; locked, it does")
+    func scatteredShallowOpeningDoesNotRise() {
+        func rises(_ levels: [Double], spacingNs: UInt64) -> Bool {
+            var segment = Self.opening(levels, spacingNs: spacingNs)
+            segment.absorb(Self.steady(fromNs: segment.lastConsistentEndNs + 100_000_000, mph: 25.6, seconds: 2))
+            return segment.startsWithRise(riseFraction: 0.06, trendFraction: 0.03)
+        }
+        #expect(!rises([23.9, 23.9, 23.9, 25.4, 25.6], spacingNs: 90_000_000))
+        #expect(rises([23.9, 23.9, 23.9, 25.4, 25.6], spacingNs: Self.windowNs))
+        #expect(rises([20.5, 20.5, 20.5, 25.4, 25.6], spacingNs: 90_000_000))
+    }
 }
