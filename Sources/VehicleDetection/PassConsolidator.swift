@@ -19,7 +19,10 @@ struct PassConsolidator: Sendable {
     let configuration: DopplerConfiguration
     /// Vehicles heard recently whose pass may still continue, oldest first.
     private var open: [PassTrack] = [] {
-        didSet { nextDeadlineNs = open.lazy.map(\.quietSinceNs).min().map { $0 &+ configuration.mergeGapNs } ?? .max }
+        didSet {
+            let mergeGapNs = configuration.mergeGapNs
+            nextDeadlineNs = open.lazy.map { Self.deadline(of: $0, mergeGapNs: mergeGapNs) }.min() ?? .max
+        }
     }
     /// The earliest time a held vehicle's merge gap runs out (checked on every window).
     private var nextDeadlineNs = UInt64.max
@@ -61,6 +64,7 @@ struct PassConsolidator: Sendable {
             vehicle = joined
         }
         guard endedInSag else {
+            vehicle.arrivingUntilNs = arrivalDeadline(of: vehicle)
             open.append(vehicle)
             return
         }
@@ -79,7 +83,7 @@ struct PassConsolidator: Sendable {
         let mergeGapNs = configuration.mergeGapNs
         var expired: [PassTrack] = []
         open.removeAll { held in
-            let deadline = held.quietSinceNs &+ mergeGapNs
+            let deadline = Self.deadline(of: held, mergeGapNs: mergeGapNs)
             guard nowNs > deadline else { return false }
             if let activeStartNs, activeStartNs <= deadline { return false }
             expired.append(held)
@@ -116,6 +120,37 @@ struct PassConsolidator: Sendable {
         }
     }
 
+    /// How far an approaching vehicle lost before its sag may still have to
+    /// travel to the sensor: a slow car heard far off can be masked (by a
+    /// pedestrian beside the sensor, or a nearer vehicle) for longer than the
+    /// merge gap and still be the one heard again. The hold lasts this
+    /// distance at the pass's speed, at most `arrivalHoldMaxSeconds`.
+    static let arrivalHoldMetres = 60.0
+    static let arrivalHoldMaxSeconds = 12.0
+    /// How close a segment heard after the merge gap, during the hold, must
+    /// be to the held pass's plateau to join it: the same vehicle's steady tone.
+    static let arrivalTolerance = 0.02
+
+    /// For a pass that may be an approaching vehicle lost before its sag,
+    /// until when it is held for the vehicle's return (see
+    /// `arrivalHoldMetres`); 0 for any other. Only a pass long enough to stand
+    /// as a reading (`fragmentNs`) that did not start with a rise, and that
+    /// I/Q, if present, did not hear receding.
+    private func arrivalDeadline(of pass: PassTrack) -> UInt64 {
+        guard pass.durationNs >= configuration.fragmentNs,
+            !pass.startsWithRise(riseFraction: configuration.riseStartFraction, trendFraction: configuration.riseTrendFraction),
+            pass.direction(lagMeansApproaching: configuration.quadratureLagMeansApproaching) != .receding
+        else { return 0 }
+        let metresPerSecond = configuration.radialMetresPerSecond(hz: pass.plateauHz)
+        let seconds = min(Self.arrivalHoldMaxSeconds, Self.arrivalHoldMetres / max(metresPerSecond, 1))
+        return pass.lastConsistentEndNs &+ UInt64(seconds * 1e9)
+    }
+
+    /// When nothing can join `held` any more.
+    private static func deadline(of held: PassTrack, mergeGapNs: UInt64) -> UInt64 {
+        max(held.quietSinceNs &+ mergeGapNs, held.arrivingUntilNs)
+    }
+
     /// Completes everything held.
     mutating func flush(into completed: inout [PassTrack]) {
         completed += open
@@ -126,9 +161,13 @@ struct PassConsolidator: Sendable {
     /// difference (below 1 means they may be joined), or nil if they cannot be.
     /// `laterPlateauHz` is `later.plateauHz`, taken once for all the held vehicles.
     private func disagreement(_ earlier: PassTrack, _ later: PassTrack, laterPlateauHz: Double) -> Double? {
-        guard later.startNs <= earlier.quietSinceNs &+ configuration.mergeGapNs else { return nil }
+        guard later.startNs <= Self.deadline(of: earlier, mergeGapNs: configuration.mergeGapNs) else { return nil }
         guard !earlier.opposesDirection(later.phaseSign) else { return nil }
         let ratio = laterPlateauHz / earlier.plateauHz
+        if later.startNs > earlier.quietSinceNs &+ configuration.mergeGapNs {
+            // Past the merge gap, in an arrival hold: only the same steady tone.
+            return abs(ratio - 1) <= Self.arrivalTolerance ? abs(ratio - 1) / configuration.joinTolerance : nil
+        }
         var plateaus = abs(ratio - 1) / configuration.joinTolerance
         // A receding vehicle cut off at a step was still climbing when the
         // other vehicle masked it: heard again, its tone can only be higher,

@@ -65,6 +65,9 @@ struct PassTrack: Sendable {
     var maskedUntilNs: UInt64 = 0
     /// Where the pass's merge gap counts from: its last window, or the end of the masking if later.
     var quietSinceNs: UInt64 { max(lastConsistentEndNs, maskedUntilNs) }
+    /// For a pass heard approaching that was lost before its sag: until when
+    /// the vehicle may still be arriving, heard again after a masking (0 if not).
+    var arrivingUntilNs: UInt64 = 0
     var quadratureLagVotes = 0
     var quadratureLeadVotes = 0
     /// The highest steady tone so far: the largest five-window median.

@@ -2,9 +2,9 @@ import SpeedDomain
 import Testing
 @testable import VehicleDetection
 
-/// Rules of `PassTrack` tested on hand-made windows, where edge sequences
+/// Rules of `PassTrack` and `PassConsolidator` tested on hand-made windows, where edge sequences
 /// cannot reliably shape the tracker's segments.
-@Suite("Pass track rules")
+@Suite("Pass track and consolidator rules")
 struct PassTrackTests {
     static let windowNs: UInt64 = 10_000_000
     static let carrier = EdgeMaker.carrier
@@ -58,5 +58,27 @@ struct PassTrackTests {
         #expect(!rises([23.9, 23.9, 23.9, 25.4, 25.6], spacingNs: 90_000_000))
         #expect(rises([23.9, 23.9, 23.9, 25.4, 25.6], spacingNs: Self.windowNs))
         #expect(rises([20.5, 20.5, 20.5, 25.4, 25.6], spacingNs: 90_000_000))
+    }
+
+    @Test("an approaching car masked past the merge gap rejoins its pass while it could still be arriving")
+    func maskedApproachRejoinsDuringArrivalHold() {
+        // Heard for 3 s, lost (masked) for `gap` s, then heard again at `laterMph` until its sag.
+        func passes(mph: Double, gap: Double, laterMph: Double) -> [PassTrack] {
+            var consolidator = PassConsolidator(configuration: DopplerConfiguration(carrierHz: Self.carrier))
+            var completed: [PassTrack] = []
+            let first = Self.steady(fromNs: 1_000_000_000, mph: mph, seconds: 3)
+            consolidator.submit(first, endedInSag: false, into: &completed)
+            let later = Self.steady(fromNs: first.lastConsistentEndNs + UInt64(gap * 1e9), mph: laterMph, seconds: 2)
+            consolidator.submit(later, endedInSag: true, into: &completed)
+            consolidator.flush(into: &completed)
+            return completed
+        }
+        // 15.4 mph (6.9 m/s): held 8.7 s, so after 6 s of masking it is one pass.
+        #expect(passes(mph: 15.4, gap: 6, laterMph: 15.4).count == 1)
+        // Not once the hold is over, nor for a tone 5% off.
+        #expect(passes(mph: 15.4, gap: 10, laterMph: 15.4).count == 2)
+        #expect(passes(mph: 15.4, gap: 6, laterMph: 16.2).count == 2)
+        // 40 mph (17.9 m/s): 60 m take 3.4 s, within the usual 4 s merge gap; no hold beyond it.
+        #expect(passes(mph: 40, gap: 6, laterMph: 40).count == 2)
     }
 }
