@@ -17,6 +17,14 @@ struct PassEstimator {
     static let plateauQuantile = 0.8
     /// How far below the mark a window still belongs to the plateau.
     static let plateauBand = 0.05
+    /// A pass shorter than this (a receding vehicle heard only while its
+    /// cosine was still growing, cut off by a stronger return; or an
+    /// approaching one heard only as it sagged) holds no plateau: when its
+    /// steady peak (`runningMedianMaximum`) lies more than
+    /// `shortPassPeakMargin` above the plateau estimate, the peak is reported
+    /// and the reading flagged `.peakOnly`.
+    static let shortPassNs: UInt64 = 600_000_000
+    static let shortPassPeakMargin = 0.01
 
     func reading(for pass: PassTrack, edgesDropped: Bool) -> Reading? {
         let windows = pass.windows
@@ -35,15 +43,19 @@ struct PassEstimator {
         let markHz = Self.quantile(sorted, Self.plateauQuantile)
         let plateau = sorted.drop { $0 < markHz * (1 - Self.plateauBand) }
         let plateauHz = Self.quantile(Array(plateau), 0.5)
-        let reported = speed(hz: plateauHz)
-        guard reported >= configuration.minimumSpeed, reported <= configuration.maximumSpeed else { return nil }
         let onPlateau = frequencies.reduce(0) { $0 + (abs($1 / plateauHz - 1) <= configuration.plateauTolerance ? 1 : 0) }
         guard onPlateau >= configuration.minimumWindows else { return nil }
 
         let firstLockHz = Self.quantile(Array(frequencies.prefix(3)).sorted(), 0.5)
         let peakHz = Self.runningMedianMaximum(frequencies)
+        // Too short to have reached a plateau: still climbing or already sagging.
+        let fromPeak = pass.durationNs < Self.shortPassNs && peakHz > plateauHz * (1 + Self.shortPassPeakMargin)
+        let reported = speed(hz: fromPeak ? peakHz : plateauHz)
+        // The floor is tested on the plateau: a peak does not lift a walker or a slow rider over it.
+        guard speed(hz: plateauHz) >= configuration.minimumSpeed, reported <= configuration.maximumSpeed else { return nil }
 
         var flags: ReadingFlags = []
+        if fromPeak { flags.insert(.peakOnly) }
         if edgesDropped { flags.insert(.edgesDropped) }
         if pass.handedOver { flags.insert(.overlapping) }
         let quality = Self.quality(of: pass, windowDurationNs: Double(pass.durationNs) / Double(windows.count))

@@ -102,6 +102,23 @@ struct DopplerDetectorTests {
         #expect(readings.allSatisfy { $0.flags.contains(.overlapping) })
     }
 
+    @Test("a receding car heard only for half a second of its climb is read at its peak, flagged peak-only")
+    func shortClimbReadsItsPeak() throws {
+        // 30 mph in the far lane (5 m), heard from x = 6 m for 0.5 s: its
+        // cosine climbs from 0.77 to 0.93, so no window reaches a plateau.
+        var maker = EdgeMaker(seed: 29)
+        maker.noise(seconds: 1)
+        maker.passingTone(mph: 30, lateralMetres: 5, fromMetres: 6, metresPerSecond: 13.4, seconds: 0.5, jitter: 0.01)
+        maker.noise(seconds: 6)
+        let readings = try detect(maker.edges)
+        try #require(readings.count == 1, "\(readings.map(\.speed.mph))")
+        let reading = readings[0]
+        #expect(reading.flags.contains(.peakOnly))
+        #expect(reading.speed == reading.peakSpeed)
+        // The last steady windows, at x ≈ 12 m: 30 · 12 / 13 ≈ 27.7 mph.
+        #expect(reading.speed.mph > 27 && reading.speed.mph < 28.5, "\(reading.speed.mph)")
+    }
+
     @Test("a receding car that fades and an approaching car at nearly its speed are two readings, not one joined pass")
     func recedingThenApproachingAreTwo() throws {
         // A car recedes at 30 mph in the far lane: it emerges with its cosine
