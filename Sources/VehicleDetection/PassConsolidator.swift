@@ -133,9 +133,9 @@ struct PassConsolidator: Sendable {
 
     /// For a pass that may be an approaching vehicle lost before its sag,
     /// until when it is held for the vehicle's return (see
-    /// `arrivalHoldMetres`); 0 for any other. Only a pass long enough to stand
-    /// as a reading (`fragmentNs`) that did not start with a rise, and that
-    /// I/Q, if present, did not hear receding.
+    /// `arrivalHoldMetres`); 0 for any other. Only a pass of at least
+    /// `fragmentNs` that did not start with a rise, and that I/Q, if present,
+    /// did not hear receding: a scrap of tone or a receding vehicle is not held.
     private func arrivalDeadline(of pass: PassTrack) -> UInt64 {
         guard pass.durationNs >= configuration.fragmentNs,
             !pass.startsWithRise(riseFraction: configuration.riseStartFraction, trendFraction: configuration.riseTrendFraction),

@@ -9,7 +9,9 @@ import SpeedDomain
 /// speeds marks where the plateau is; but a high quantile of noisy windows is
 /// itself biased upwards, so the speed reported is the median of the windows
 /// within `plateauBand` below that mark and above it — the plateau without
-/// the sag. It is then divided by the cosine of the mounting angle.
+/// the sag. It is then divided by the cosine of the mounting angle. A pass
+/// too short to hold a plateau is read at its steady peak instead
+/// (`shortPassNs`).
 struct PassEstimator {
     let configuration: DopplerConfiguration
 
