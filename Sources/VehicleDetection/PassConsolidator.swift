@@ -168,6 +168,10 @@ struct PassConsolidator: Sendable {
             // Past the merge gap, in an arrival hold: only the same steady tone.
             return abs(ratio - 1) <= Self.arrivalTolerance ? abs(ratio - 1) / configuration.joinTolerance : nil
         }
+        // A receding vehicle cut off while climbing can only be heard again higher:
+        // a segment opening more than the continuity tolerance below its plateau
+        // is another vehicle emerging.
+        if earlier.maskedUntilNs > 0, later.openingHz < earlier.plateauHz * (1 - configuration.continuityTolerance) { return nil }
         var plateaus = abs(ratio - 1) / configuration.joinTolerance
         // A receding vehicle cut off at a step was still climbing when the
         // other vehicle masked it: heard again, its tone can only be higher,

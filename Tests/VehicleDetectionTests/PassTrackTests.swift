@@ -81,4 +81,26 @@ struct PassTrackTests {
         // 40 mph (17.9 m/s): 60 m take 3.4 s, within the usual 4 s merge gap; no hold beyond it.
         #expect(passes(mph: 40, gap: 6, laterMph: 40).count == 2)
     }
+
+    @Test("a receding car masked while climbing rejoins only a tone no lower than it was; one opening below is another car emerging")
+    func maskedClimbRejoinsOnlyHigher() {
+        // Heard climbing from 50 to 60 mph for 0.5 s (plateau estimate about 58),
+        // then masked for 1.3 s by an approaching car; then a segment opening at
+        // `openingMph` climbs to 57 (from 54.3 it is no rise by itself: 4.7% below).
+        func passes(openingMph: Double) -> Int {
+            var consolidator = PassConsolidator(configuration: DopplerConfiguration(carrierHz: Self.carrier))
+            var completed: [PassTrack] = []
+            let climb = (0..<50).map { Self.window(atNs: 1_000_000_000 + UInt64($0) * Self.windowNs, mph: 50 + 10 * Double($0) / 49) }
+            var masked = PassTrack(windows: ArraySlice(climb))
+            masked.maskedUntilNs = masked.lastConsistentEndNs + 1_200_000_000
+            consolidator.submit(masked, endedInSag: false, into: &completed)
+            let from = masked.lastConsistentEndNs + 1_300_000_000
+            let later = (0..<300).map { Self.window(atNs: from + UInt64($0) * Self.windowNs, mph: min(57, openingMph + Double($0) * 0.05)) }
+            consolidator.submit(PassTrack(windows: ArraySlice(later)), endedInSag: false, into: &completed)
+            consolidator.flush(into: &completed)
+            return completed.count
+        }
+        #expect(passes(openingMph: 54.3) == 2)
+        #expect(passes(openingMph: 57) == 1)
+    }
 }
