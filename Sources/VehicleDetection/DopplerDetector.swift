@@ -88,7 +88,7 @@ public struct DopplerDetector: Sendable {
     /// Ends the input: reports any pass still open.
     public mutating func finish(into readings: inout [Reading]) {
         confirmPendingSag(into: &readings)
-        endPass(inSag: false, into: &readings)
+        endPass(.faded, into: &readings)
         consolidator.flush(into: &completed)
         reportCompleted(into: &readings)
         restartWindow()
@@ -173,7 +173,7 @@ public struct DopplerDetector: Sendable {
             // A gradual fall is a vehicle's sag or a rider's wobble: the tail will
             // tell. An abrupt one is a vehicle at the sensor: report it; what follows
             // for a moment at a lower tone is its tail, unless it is steady and higher.
-            if !sag.fellGradually { confirmPendingSag(into: &readings) }
+            if !sag.fellGradually { confirmPendingSag(reachedSensor: true, into: &readings) }
             return
         }
         if current.accepts(tone, tolerance: configuration.continuityTolerance) {
@@ -196,7 +196,7 @@ public struct DopplerDetector: Sendable {
             var next = PassTrack(windows: deviants[...])
             next.handedOver = true
             pass?.handedOver = true
-            endPass(inSag: false, into: &readings)
+            endPass(.faded, into: &readings)
             pass = next
         }
     }
@@ -223,7 +223,7 @@ public struct DopplerDetector: Sendable {
         let fraction = configuration.sagEndFraction / 2
         let recentHz = pending.recentTailHz
         if recentHz < pending.levelHz * (1 - fraction) {
-            confirmPendingSag(into: &readings)
+            confirmPendingSag(reachedSensor: true, into: &readings)
         } else if recentHz > pending.levelHz * (1 + fraction) {
             if pending.lingeredInTrough(within: fraction) {
                 pendingSag = nil
@@ -237,9 +237,11 @@ public struct DopplerDetector: Sendable {
 
     /// Ends the pass in its sag, and passes the windows held back since to
     /// the tracker, where those no higher than the sag's tone are its tail.
-    private mutating func confirmPendingSag(into readings: inout [Reading]) {
+    /// `reachedSensor` when the fall itself showed the vehicle at the sensor
+    /// (see `PassEnd`).
+    private mutating func confirmPendingSag(reachedSensor: Bool = false, into readings: inout [Reading]) {
         guard let pending = pendingSag.take() else { return }
-        endPass(inSag: true, into: &readings)
+        endPass(reachedSensor ? .reachedSensor : .sag, into: &readings)
         sagTail = (pending.untilNs, pending.ceilingHz)
         for window in pending.tail { track(window, into: &readings) }
     }
@@ -257,7 +259,7 @@ public struct DopplerDetector: Sendable {
             return
         }
         pass = earlier
-        endPass(inSag: false, into: &readings)
+        endPass(.faded, into: &readings)
         pass = later
     }
 
@@ -268,18 +270,19 @@ public struct DopplerDetector: Sendable {
         if let pending = pendingSag {
             if t > (pending.tail.last?.endNs ?? pass?.lastConsistentEndNs ?? 0) &+ configuration.holdNs { confirmPendingSag(into: &readings) }
         } else if let lastEndNs = pass?.lastConsistentEndNs, t > lastEndNs &+ configuration.holdNs {
-            endPass(inSag: false, into: &readings)
+            endPass(.faded, into: &readings)
         }
         consolidator.expire(at: t, trackingSince: pass?.startNs, into: &completed)
         if !completed.isEmpty { reportCompleted(into: &readings) }
     }
 
-    /// Hands the current segment to the consolidator.
-    private mutating func endPass(inSag: Bool, into readings: inout [Reading]) {
+    /// Hands the current segment, ended as `end` says, to the consolidator.
+    private mutating func endPass(_ end: PassEnd, into readings: inout [Reading]) {
         deviants.removeAll(keepingCapacity: true)
-        guard let finished = pass else { return }
+        guard var finished = pass else { return }
+        finished.end = end
         pass = nil
-        consolidator.submit(finished, endedInSag: inSag, into: &completed)
+        consolidator.submit(finished, into: &completed)
         reportCompleted(into: &readings)
     }
 

@@ -31,9 +31,10 @@ struct PassConsolidator: Sendable {
         self.configuration = configuration
     }
 
-    /// Takes a finished segment; `endedInSag` when the tracker saw its sag.
-    /// Passes that can no longer continue are appended to `completed`.
-    mutating func submit(_ segment: PassTrack, endedInSag: Bool, into completed: inout [PassTrack]) {
+    /// Takes a finished segment (its `end` says whether the tracker saw its
+    /// sag). Passes that can no longer continue are appended to `completed`.
+    mutating func submit(_ segment: PassTrack, into completed: inout [PassTrack]) {
+        let endedInSag = segment.end != .faded
         // An unbroken tone that climbs, steps and sags: a receding vehicle
         // handing over to an approaching one. The approaching part may still
         // join a segment of its own that a stronger tone cut short; the
@@ -45,10 +46,12 @@ struct PassConsolidator: Sendable {
                 stepFraction: configuration.stepSplitFraction, block: configuration.stepBlockWindows,
                 minimumPartNs: 2 * configuration.minimumLockNs)
         {
-            submit(approaching, endedInSag: true, into: &completed)
+            var approaching = approaching
+            approaching.end = segment.end
+            submit(approaching, into: &completed)
             var masked = receding
             masked.maskedUntilNs = approaching.lastConsistentEndNs
-            submit(masked, endedInSag: false, into: &completed)
+            submit(masked, into: &completed)
             return
         }
         var vehicle = segment
@@ -69,7 +72,10 @@ struct PassConsolidator: Sendable {
             return
         }
         foldTwins(into: &vehicle)
-        if let (receding, approaching) = vehicle.splitAtJoin(riseFraction: configuration.riseStartFraction, minimumPartNs: 2 * configuration.minimumLockNs) {
+        vehicle.end = segment.end
+        if var (receding, approaching) = vehicle.splitAtJoin(riseFraction: configuration.riseStartFraction, minimumPartNs: 2 * configuration.minimumLockNs) {
+            receding.end = .faded
+            approaching.end = segment.end
             completed += [receding, approaching]
         } else {
             completed.append(vehicle)

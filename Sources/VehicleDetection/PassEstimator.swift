@@ -60,6 +60,8 @@ struct PassEstimator {
         if fromPeak { flags.insert(.peakOnly) }
         if edgesDropped { flags.insert(.edgesDropped) }
         if pass.handedOver { flags.insert(.overlapping) }
+        if pass.end == .reachedSensor { flags.insert(.sagAtEnd) }
+        if pass.startsWithRise(riseFraction: configuration.riseStartFraction, trendFraction: configuration.riseTrendFraction) { flags.insert(.riseAtStart) }
         let quality = Self.quality(of: pass, windowDurationNs: Double(pass.durationNs) / Double(windows.count))
         // With I/Q, a pass heard going one way throughout is one target's; the test is for one-pin passes.
         let direction = pass.direction(lagMeansApproaching: configuration.quadratureLagMeansApproaching)

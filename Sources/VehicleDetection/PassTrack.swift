@@ -13,6 +13,8 @@ struct PassTrack: Sendable {
     /// For a pass heard approaching that was lost before its sag: until when
     /// the vehicle may still be arriving, heard again after a masking (0 if not).
     var arrivingUntilNs: UInt64 = 0
+    /// How the pass ended, as far as the tracker could tell.
+    var end = PassEnd.faded
     var quadratureLagVotes = 0
     var quadratureLeadVotes = 0
     /// The highest steady tone so far: the largest five-window median.
@@ -425,6 +427,19 @@ struct PassTrack: Sendable {
 
     var startNs: UInt64 { windows[0].startNs }
     var durationNs: UInt64 { lastConsistentEndNs - startNs }
+}
+
+/// How a pass's tone ended.
+enum PassEnd: Sendable {
+    /// It went quiet, or another tone took over without a sag.
+    case faded
+    /// It sagged, but whether the vehicle reached the sensor is unsure: the
+    /// lower tone that followed lingered (a slower vehicle may have taken
+    /// over), jumped back up at once, or the input ended.
+    case sag
+    /// It sagged as an approaching vehicle's does at the sensor: the tone
+    /// fell abruptly, or went on falling below the sag's level.
+    case reachedSensor
 }
 
 /// Where a pass's tone crossed the sag threshold (see `PassTrack.sagEnd`).

@@ -45,4 +45,22 @@ struct SpeedDomainTests {
         #expect(mapping.wallTimeNs(ofMonotonic: 7_500_000_000) == 1_700_000_002_500_000_000)
         #expect(mapping.wallTimeNs(ofMonotonic: 4_000_000_000) == 1_699_999_999_000_000_000)
     }
+
+    static let directionCases: [(measured: Direction, flags: ReadingFlags, expected: Direction)] = [
+        (.unknown, .sagAtEnd, .approaching),
+        (.unknown, .riseAtStart, .receding),
+        (.unknown, [.sagAtEnd, .riseAtStart], .unknown),
+        (.unknown, .overlapping, .unknown),
+        (.receding, .sagAtEnd, .receding),
+        (.approaching, .riseAtStart, .approaching),
+    ]
+
+    @Test("a reading's likely direction is the measured one, else its tone's shape when that points one way only",
+          arguments: directionCases)
+    func likelyDirection(_ c: (measured: Direction, flags: ReadingFlags, expected: Direction)) {
+        let reading = Reading(
+            monotonicNs: 1, speed: .mph(30), firstLockSpeed: .mph(30), peakSpeed: .mph(30),
+            durationNs: 1, direction: c.measured, quality: 1, flags: c.flags)
+        #expect(reading.likelyDirection == c.expected)
+    }
 }

@@ -392,6 +392,28 @@ struct DopplerDetectorTests {
         #expect(readings[0].firstLockSpeed.mph > readings[0].speed.mph - 1)
     }
 
+    @Test("on one pin, a pass that sags at the sensor is likely approaching, one that climbs from beside it likely receding, a steady tone neither")
+    func toneShapeSuggestsDirection() throws {
+        // As in `recedingThenApproachingAreTwo`: a car receding in the far lane,
+        // its cosine growing, then a car approaching in the near lane until it
+        // sags at the sensor; then a steady tone that simply stops.
+        var maker = EdgeMaker(seed: 17)
+        maker.noise(seconds: 1)
+        maker.passingTone(mph: 30, lateralMetres: 5, fromMetres: 6, metresPerSecond: 13.4, seconds: 2.5, jitter: 0.02)
+        maker.noise(seconds: 1)
+        maker.tone(mph: 31, seconds: 1.5, jitter: 0.02)
+        maker.passingTone(mph: 31, lateralMetres: 2, fromMetres: 12, metresPerSecond: -13.9, seconds: 0.65, jitter: 0.02)
+        maker.noise(seconds: 6)
+        maker.tone(mph: 25, seconds: 2.5, jitter: 0.02)
+        maker.noise(seconds: 6)
+        let readings = try detectInStartOrder(maker.edges)
+        try #require(readings.count == 3, "\(readings.map(\.speed.mph))")
+        #expect(readings.allSatisfy { $0.direction == .unknown })
+        #expect(readings[0].flags.contains(.riseAtStart) && !readings[0].flags.contains(.sagAtEnd))
+        #expect(readings[1].flags.contains(.sagAtEnd) && !readings[1].flags.contains(.riseAtStart))
+        #expect(readings.map(\.likelyDirection) == [.receding, .approaching, .unknown])
+    }
+
     @Test("lighting flicker at 100 Hz and a walking pedestrian are not vehicles")
     func flickerAndPedestrian() throws {
         var maker = EdgeMaker(seed: 11)

@@ -67,9 +67,10 @@ struct PassTrackTests {
             var consolidator = PassConsolidator(configuration: DopplerConfiguration(carrierHz: Self.carrier))
             var completed: [PassTrack] = []
             let first = Self.steady(fromNs: 1_000_000_000, mph: mph, seconds: 3)
-            consolidator.submit(first, endedInSag: false, into: &completed)
-            let later = Self.steady(fromNs: first.lastConsistentEndNs + UInt64(gap * 1e9), mph: laterMph, seconds: 2)
-            consolidator.submit(later, endedInSag: true, into: &completed)
+            consolidator.submit(first, into: &completed)
+            var later = Self.steady(fromNs: first.lastConsistentEndNs + UInt64(gap * 1e9), mph: laterMph, seconds: 2)
+            later.end = .reachedSensor
+            consolidator.submit(later, into: &completed)
             consolidator.flush(into: &completed)
             return completed
         }
@@ -93,10 +94,10 @@ struct PassTrackTests {
             let climb = (0..<50).map { Self.window(atNs: 1_000_000_000 + UInt64($0) * Self.windowNs, mph: 50 + 10 * Double($0) / 49) }
             var masked = PassTrack(windows: ArraySlice(climb))
             masked.maskedUntilNs = masked.lastConsistentEndNs + 1_200_000_000
-            consolidator.submit(masked, endedInSag: false, into: &completed)
+            consolidator.submit(masked, into: &completed)
             let from = masked.lastConsistentEndNs + 1_300_000_000
             let later = (0..<300).map { Self.window(atNs: from + UInt64($0) * Self.windowNs, mph: min(57, openingMph + Double($0) * 0.05)) }
-            consolidator.submit(PassTrack(windows: ArraySlice(later)), endedInSag: false, into: &completed)
+            consolidator.submit(PassTrack(windows: ArraySlice(later)), into: &completed)
             consolidator.flush(into: &completed)
             return completed.count
         }
