@@ -9,7 +9,7 @@ public import SpeedDomain
 /// by timing (an approaching user's tone ends as it reaches the sensor, a
 /// receding user's starts there; or, when a stronger vehicle masked it, the
 /// reading lies within the span it was visible), closest first, and never
-/// against the direction a reading reports; a reading left unpaired, paired with a user that
+/// against the direction a reading reports or its tone's shape shows; a reading left unpaired, paired with a user that
 /// must not be detected, or paired with a user already paired (a pass split in
 /// two) is a false detection.
 public struct DetectionScore: Sendable, Hashable, CustomStringConvertible {
@@ -67,8 +67,10 @@ public struct DetectionScore: Sendable, Hashable, CustomStringConvertible {
             let start = end - Double(reading.durationNs)
             for e in seen {
                 let entry = entries[e]
-                // A reading that knows its direction (I/Q, two detectors) belongs to a user going that way.
-                if reading.direction != .unknown, reading.direction != entry.user.direction { continue }
+                // A reading that knows its direction (I/Q, two detectors), or whose tone's
+                // shape tells it (`Reading.likelyDirection`), belongs to a user going that way.
+                let direction = reading.likelyDirection
+                if direction != .unknown, direction != entry.user.direction { continue }
                 let pass = Double(entry.passMonotonicNs)
                 let timeError = abs((entry.user.direction == .approaching ? end : start) - pass) / 1e9
                 // A stronger vehicle can mask this one for a while, delaying its tone;
