@@ -63,8 +63,12 @@ struct PassConsolidator: Sendable {
         let candidates = rises ? [] : open.indices.compactMap { index in disagreement(open[index], segment, laterPlateauHz: laterPlateauHz).map { (index, $0) } }
         if let index = candidates.min(by: { $0.1 < $1.1 })?.0 {
             var joined = open.remove(at: index)
-            joined.absorb(segment)
-            vehicle = joined
+            if isScrap(joined, before: segment) {
+                // The scrap is dropped: the segment stands in its place.
+            } else {
+                joined.absorb(segment)
+                vehicle = joined
+            }
         }
         guard endedInSag else {
             vehicle.arrivingUntilNs = arrivalDeadline(of: vehicle)
@@ -102,6 +106,20 @@ struct PassConsolidator: Sendable {
                 completed.append(held)
             }
         }
+    }
+
+    /// How long a silence after a scrap of tone (see `isScrap`) shows the
+    /// scrap to be stray, not the start of the segment after it.
+    static let scrapSilenceNs: UInt64 = 1_000_000_000
+
+    /// Whether `held` is a scrap of tone that a later segment agreeing with it
+    /// replaces rather than extends: too few windows ever to be a reading
+    /// (`minimumWindows`), heard at least `scrapSilenceNs` before the segment.
+    /// Noise, or a weak tone, can lock for a window or two at about the speed
+    /// of the vehicle heard next; joined, the scrap only moves the pass's start
+    /// seconds early (before a receding vehicle could have been heard at all).
+    private func isScrap(_ held: PassTrack, before segment: PassTrack) -> Bool {
+        held.windows.count < configuration.minimumWindows && segment.startNs > held.lastConsistentEndNs &+ Self.scrapSilenceNs
     }
 
     /// How far apart two interleaved tracks' plateaus may be and still be one

@@ -83,6 +83,28 @@ struct PassTrackTests {
         #expect(passes(mph: 40, gap: 6, laterMph: 40).count == 2)
     }
 
+    @Test("a stray window or two at a car's tone a second or more before it is dropped, not joined: the car's pass starts with its own tone")
+    func strayScrapIsNotJoined() {
+        // One window at 12.1 mph (a scrap of noise, or of a weak tone), then after
+        // `gap` s a rider's 2 s at 12 mph: within the join tolerance of each other.
+        func start(gap: Double, scrapWindows: Int) -> UInt64? {
+            var consolidator = PassConsolidator(configuration: DopplerConfiguration(carrierHz: Self.carrier))
+            var completed: [PassTrack] = []
+            let scrap = Self.steady(fromNs: 1_000_000_000, mph: 12.1, seconds: Double(scrapWindows) * 0.01)
+            consolidator.submit(scrap, into: &completed)
+            let rider = Self.steady(fromNs: scrap.lastConsistentEndNs + UInt64(gap * 1e9), mph: 12, seconds: 2)
+            consolidator.submit(rider, into: &completed)
+            consolidator.flush(into: &completed)
+            guard completed.count == 1 else { return nil }
+            return completed[0].startNs
+        }
+        #expect(start(gap: 3, scrapWindows: 1) == 1_000_000_000 + 10_000_000 + 3_000_000_000)
+        #expect(start(gap: 3, scrapWindows: 7) == 1_000_000_000 + 70_000_000 + 3_000_000_000)
+        // A closer scrap, or a segment long enough to be a reading, is joined.
+        #expect(start(gap: 0.5, scrapWindows: 1) == 1_000_000_000)
+        #expect(start(gap: 3, scrapWindows: 8) == 1_000_000_000)
+    }
+
     @Test("a receding car masked while climbing rejoins only a tone no lower than it was; one opening below is another car emerging")
     func maskedClimbRejoinsOnlyHigher() {
         // Heard climbing from 50 to 60 mph for 0.5 s (plateau estimate about 58),
