@@ -63,9 +63,8 @@ struct PassConsolidator: Sendable {
         let candidates = rises ? [] : open.indices.compactMap { index in disagreement(open[index], segment, laterPlateauHz: laterPlateauHz).map { (index, $0) } }
         if let index = candidates.min(by: { $0.1 < $1.1 })?.0 {
             var joined = open.remove(at: index)
-            if isScrap(joined, before: segment) {
-                // The scrap is dropped: the segment stands in its place.
-            } else {
+            // A stray scrap is dropped, and the segment stands in its place.
+            if !isScrap(joined, before: segment) {
                 joined.absorb(segment)
                 vehicle = joined
             }

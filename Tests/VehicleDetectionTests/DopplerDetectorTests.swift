@@ -23,6 +23,21 @@ struct DopplerDetectorTests {
         try detect(edges).sorted { $0.monotonicNs - $0.durationNs < $1.monotonicNs - $1.durationNs }
     }
 
+    /// A car receding at 30 mph in the far lane, emerging with its cosine
+    /// growing (x / sqrt(x² + 25) from x = 6 m at 13.4 m/s) and fading into
+    /// noise; a second later a car approaching at 31 mph, steady until its
+    /// tone sags as it reaches the sensor (2 m lateral, x from 12 m to 3 m).
+    static func recedingThenApproaching() -> EdgeMaker {
+        var maker = EdgeMaker(seed: 17)
+        maker.noise(seconds: 1)
+        maker.passingTone(mph: 30, lateralMetres: 5, fromMetres: 6, metresPerSecond: 13.4, seconds: 2.5, jitter: 0.02)
+        maker.noise(seconds: 1)
+        maker.tone(mph: 31, seconds: 1.5, jitter: 0.02)
+        maker.passingTone(mph: 31, lateralMetres: 2, fromMetres: 12, metresPerSecond: -13.9, seconds: 0.65, jitter: 0.02)
+        maker.noise(seconds: 6)
+        return maker
+    }
+
     @Test("a clean tone gives one reading at its speed")
     func cleanTone() throws {
         var maker = EdgeMaker(seed: 1)
@@ -121,18 +136,7 @@ struct DopplerDetectorTests {
 
     @Test("a receding car that fades and an approaching car at nearly its speed are two readings, not one joined pass")
     func recedingThenApproachingAreTwo() throws {
-        // A car recedes at 30 mph in the far lane: it emerges with its cosine
-        // growing, x / sqrt(x² + 25) from x = 6 m at 13.4 m/s, then fades into
-        // noise. A second later a car approaching at 31 mph is heard, steady,
-        // until its tone sags as it reaches the sensor (2 m lateral, x from 12 m to 3 m).
-        var maker = EdgeMaker(seed: 17)
-        maker.noise(seconds: 1)
-        maker.passingTone(mph: 30, lateralMetres: 5, fromMetres: 6, metresPerSecond: 13.4, seconds: 2.5, jitter: 0.02)
-        maker.noise(seconds: 1)
-        maker.tone(mph: 31, seconds: 1.5, jitter: 0.02)
-        maker.passingTone(mph: 31, lateralMetres: 2, fromMetres: 12, metresPerSecond: -13.9, seconds: 0.65, jitter: 0.02)
-        maker.noise(seconds: 6)
-        let readings = try detect(maker.edges)
+        let readings = try detect(Self.recedingThenApproaching().edges)
         try #require(readings.count == 2, "\(readings.map(\.speed.mph))")
         // The receding car is read at its plateau, where its cosine has reached 0.99.
         #expect(abs(readings[0].speed.mph - 29.7) < 0.6)
@@ -394,16 +398,8 @@ struct DopplerDetectorTests {
 
     @Test("on one pin, a pass that sags at the sensor is likely approaching, one that climbs from beside it likely receding, a steady tone neither")
     func toneShapeSuggestsDirection() throws {
-        // As in `recedingThenApproachingAreTwo`: a car receding in the far lane,
-        // its cosine growing, then a car approaching in the near lane until it
-        // sags at the sensor; then a steady tone that simply stops.
-        var maker = EdgeMaker(seed: 17)
-        maker.noise(seconds: 1)
-        maker.passingTone(mph: 30, lateralMetres: 5, fromMetres: 6, metresPerSecond: 13.4, seconds: 2.5, jitter: 0.02)
-        maker.noise(seconds: 1)
-        maker.tone(mph: 31, seconds: 1.5, jitter: 0.02)
-        maker.passingTone(mph: 31, lateralMetres: 2, fromMetres: 12, metresPerSecond: -13.9, seconds: 0.65, jitter: 0.02)
-        maker.noise(seconds: 6)
+        // The two cars of `recedingThenApproaching`, then a steady tone that simply stops.
+        var maker = Self.recedingThenApproaching()
         maker.tone(mph: 25, seconds: 2.5, jitter: 0.02)
         maker.noise(seconds: 6)
         let readings = try detectInStartOrder(maker.edges)
