@@ -169,11 +169,15 @@ public struct DopplerDetector: Sendable {
             pass = current
             pendingSag = PendingSag(
                 levelHz: sag.levelHz, ceilingHz: tone.frequencyHz * (1 + configuration.continuityTolerance),
-                untilNs: tone.endNs + configuration.sagTailNs, decideByNs: tone.endNs + 2 * configuration.sagTailNs)
+                untilNs: tone.endNs + configuration.sagTailNs, decideByNs: tone.endNs + 2 * configuration.sagTailNs,
+                fellGradually: sag.fellGradually)
             // A gradual fall is a vehicle's sag or a rider's wobble: the tail will
-            // tell. An abrupt one is a vehicle at the sensor: report it; what follows
-            // for a moment at a lower tone is its tail, unless it is steady and higher.
-            if !sag.fellGradually { confirmPendingSag(reachedSensor: true, into: &readings) }
+            // tell. An abrupt one heard going one way (I/Q) is a vehicle at the
+            // sensor: report it; what follows for a moment at a lower tone is its
+            // tail, unless it is steady and higher. On one pin an abrupt fall may
+            // also be a slower vehicle's tone blending in for a moment: the tail tells.
+            let heardGoingOneWay = current.direction(lagMeansApproaching: configuration.quadratureLagMeansApproaching) != .unknown
+            if !sag.fellGradually, heardGoingOneWay { confirmPendingSag(reachedSensor: true, into: &readings) }
             return
         }
         if current.accepts(tone, tolerance: configuration.continuityTolerance) {
@@ -225,7 +229,7 @@ public struct DopplerDetector: Sendable {
         if recentHz < pending.levelHz * (1 - fraction) {
             confirmPendingSag(reachedSensor: true, into: &readings)
         } else if recentHz > pending.levelHz * (1 + fraction) {
-            if pending.lingeredInTrough(within: fraction) {
+            if pending.fellGradually, pending.lingeredInTrough(within: fraction) {
                 pendingSag = nil
                 pass?.resumeAfterSag(atLevelHz: pending.levelHz, tail: pending.tail)
             } else {
@@ -268,7 +272,7 @@ public struct DopplerDetector: Sendable {
     @inline(__always)
     private mutating func expirePass(at t: UInt64, into readings: inout [Reading]) {
         if let pending = pendingSag {
-            if t > (pending.tail.last?.endNs ?? pass?.lastConsistentEndNs ?? 0) &+ configuration.holdNs { confirmPendingSag(into: &readings) }
+            if t > (pending.tail.last?.endNs ?? pass?.lastConsistentEndNs ?? 0) &+ configuration.holdNs { confirmPendingSag(reachedSensor: true, into: &readings) }
         } else if let lastEndNs = pass?.lastConsistentEndNs, t > lastEndNs &+ configuration.holdNs {
             endPass(.faded, into: &readings)
         }
@@ -325,6 +329,9 @@ private struct PendingSag: Sendable {
     var untilNs: UInt64
     /// When the sag is confirmed if the tone has neither fallen on nor climbed back.
     var decideByNs: UInt64
+    /// Whether the tone fell gradually into the sag (`SagEnd.fellGradually`):
+    /// only such a sag can be a rider's wobble.
+    var fellGradually: Bool
     /// The windows heard since the sag end, held back.
     var tail: [ToneWindow] = []
 

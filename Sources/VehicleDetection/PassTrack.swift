@@ -435,10 +435,11 @@ enum PassEnd: Sendable {
     case faded
     /// It sagged, but whether the vehicle reached the sensor is unsure: the
     /// lower tone that followed lingered (a slower vehicle may have taken
-    /// over), jumped back up at once, or the input ended.
+    /// over), climbed back, or the input ended.
     case sag
-    /// It sagged as an approaching vehicle's does at the sensor: the tone
-    /// fell abruptly, or went on falling below the sag's level.
+    /// It sagged as an approaching vehicle's does at the sensor: the tone went
+    /// on falling below the sag's level or was lost, or (heard going one way
+    /// with I/Q) it fell abruptly.
     case reachedSensor
 }
 

@@ -410,6 +410,25 @@ struct DopplerDetectorTests {
         #expect(readings.map(\.likelyDirection) == [.receding, .approaching, .unknown])
     }
 
+    @Test("on one pin, a tone that drops at once to a slower car's steady tone is no sign the first car reached the sensor")
+    func abruptDropToASteadyToneIsNoArrival() throws {
+        // A receding car's plateau at 30 mph, then, unbroken, a slower car's
+        // steady 25.5 mph, 15% lower, reached through the blend of the two
+        // within a tenth of a second: past the sag threshold in a few windows.
+        var maker = EdgeMaker(seed: 31)
+        maker.noise(seconds: 1)
+        maker.tone(mph: 30, seconds: 2, jitter: 0.02)
+        maker.tone(mph: 28.4, seconds: 0.05, jitter: 0.02)
+        maker.tone(mph: 26.9, seconds: 0.05, jitter: 0.02)
+        maker.tone(mph: 25.5, seconds: 2, jitter: 0.02)
+        maker.noise(seconds: 6)
+        let readings = try detectInStartOrder(maker.edges)
+        try #require(readings.count == 2, "\(readings.map(\.speed.mph))")
+        #expect(abs(readings[0].speed.mph - 30) < 0.5)
+        #expect(!readings[0].flags.contains(.sagAtEnd))
+        #expect(readings[0].likelyDirection == .unknown)
+    }
+
     @Test("lighting flicker at 100 Hz and a walking pedestrian are not vehicles")
     func flickerAndPedestrian() throws {
         var maker = EdgeMaker(seed: 11)
