@@ -211,7 +211,8 @@ public struct DopplerDetector: Sendable {
     /// rider's speed wobble bottoms out near the level, lingers there and
     /// climbs back: when the tone is as far above the level, after at least
     /// `PendingSag.troughWindows` windows all near it, the held windows
-    /// rejoin the pass, which goes on. A tone that jumps back at once is the
+    /// rejoin the pass, which goes on (only after a gradual fall: an abrupt
+    /// one is never a wobble). A tone that jumps back at once is the
     /// next vehicle, one going the other way (with I/Q) is another vehicle,
     /// and one that does neither within twice the sag tail is a slower
     /// vehicle taking over: each confirms the sag. Returns true when the
