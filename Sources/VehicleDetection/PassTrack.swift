@@ -66,13 +66,7 @@ struct PassTrack: Sendable {
     }
 
     /// +1 when Q has clearly lagged I over the pass, −1 when it has led, 0 when unknown.
-    var phaseSign: Int {
-        let votes = quadratureLagVotes + quadratureLeadVotes
-        guard votes >= 8 else { return 0 }
-        if quadratureLagVotes * 4 >= votes * 3 { return 1 }
-        if quadratureLeadVotes * 4 >= votes * 3 { return -1 }
-        return 0
-    }
+    var phaseSign: Int { quadratureSign(lagVotes: quadratureLagVotes, leadVotes: quadratureLeadVotes, minimumVotes: 8) }
 
     /// Whether a known direction contradicts the pass's: a vehicle going the
     /// other way, heard at a similar tone, is another vehicle.

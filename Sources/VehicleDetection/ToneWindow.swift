@@ -13,13 +13,7 @@ struct ToneWindow: Sendable, Hashable {
     var leadVotes: Int32 = 0
 
     /// +1 when Q clearly lagged I in this window, −1 when it clearly led, 0 when unknown.
-    var phaseSign: Int {
-        let votes = lagVotes + leadVotes
-        guard votes >= 3 else { return 0 }
-        if lagVotes * 4 >= votes * 3 { return 1 }
-        if leadVotes * 4 >= votes * 3 { return -1 }
-        return 0
-    }
+    var phaseSign: Int { quadratureSign(lagVotes: Int(lagVotes), leadVotes: Int(leadVotes), minimumVotes: 3) }
 
     var frequencyHz: Double { 1e9 / meanPeriodNs }
 
@@ -69,4 +63,16 @@ func median5(_ v0: Double, _ v1: Double, _ v2: Double, _ v3: Double, _ v4: Doubl
     order(&a, &b); order(&d, &e); order(&c, &e); order(&c, &d); order(&b, &e)
     order(&a, &d); order(&a, &c); order(&b, &d); order(&b, &c)
     return c
+}
+
+/// +1 when at least `minimumVotes` I/Q votes were cast and 75% of them say Q
+/// lagged I, −1 when 75% say it led, 0 otherwise: the one rule by which a
+/// window and a whole pass read their direction.
+@inline(__always)
+func quadratureSign(lagVotes: Int, leadVotes: Int, minimumVotes: Int) -> Int {
+    let votes = lagVotes + leadVotes
+    guard votes >= minimumVotes else { return 0 }
+    if lagVotes * 4 >= votes * 3 { return 1 }
+    if leadVotes * 4 >= votes * 3 { return -1 }
+    return 0
 }
