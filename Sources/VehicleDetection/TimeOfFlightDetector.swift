@@ -300,25 +300,26 @@ public struct TimeOfFlightDetector: Sendable {
         }
     }
 
-    /// Splits consecutive crossings in one direction into vehicles by axle spacing.
+    /// Splits crossings in one direction, in time order, into vehicles: a
+    /// crossing joins the latest of the last few vehicles whose last axle is
+    /// at its speed (within 10%) an axle spacing before it, so a rider and a
+    /// car crossing together, their axles interleaved, stay two vehicles.
     private func groupIntoVehicles(_ crossings: [Crossing]) -> [[Crossing]] {
         var vehicles: [[Crossing]] = []
         for crossing in crossings {
-            if var current = vehicles.last, let previous = current.last, previous.approaching == crossing.approaching,
-                abs(Double(crossing.gapNs) / Double(previous.gapNs) - 1) < 0.1
-            {
-                let speed = configuration.spacingMetres / (Double(crossing.gapNs) / 1e9)
+            let speed = configuration.spacingMetres / (Double(crossing.gapNs) / 1e9)
+            let open = vehicles.indices.suffix(Self.interleavedVehicles).reversed().first { index in
+                let previous = vehicles[index].last!
                 let spacing = speed * Double(crossing.first - previous.first) / 1e9
-                if spacing <= configuration.maximumAxleSpacingMetres {
-                    current.append(crossing)
-                    vehicles[vehicles.count - 1] = current
-                    continue
-                }
+                return abs(Double(crossing.gapNs) / Double(previous.gapNs) - 1) < 0.1 && spacing <= configuration.maximumAxleSpacingMetres
             }
-            vehicles.append([crossing])
+            if let open { vehicles[open].append(crossing) } else { vehicles.append([crossing]) }
         }
         return vehicles
     }
+
+    /// How many vehicles in one direction may be crossing at once.
+    static let interleavedVehicles = 4
 
     private mutating func reading(for axles: [Crossing]) -> Reading? {
         let speeds = axles.map { configuration.spacingMetres / (Double($0.gapNs) / 1e9) }.sorted()
