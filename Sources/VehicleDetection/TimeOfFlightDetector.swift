@@ -130,9 +130,15 @@ public struct TimeOfFlightDetector: Sendable {
             func beats(_ other: Candidate) -> Bool {
                 (vehicleSupport, clusterSupport, -spread) > (other.vehicleSupport, other.clusterSupport, -other.spread)
             }
+            /// As good, at another speed, and claiming an edge of the other:
+            /// the edges cannot tell which is right. (Two as good that share
+            /// no edge are two vehicles, to be taken one after the other.)
             func ties(_ other: Candidate) -> Bool {
                 vehicleSupport == other.vehicleSupport && clusterSupport == other.clusterSupport && spread == other.spread
-                    && abs(delay - other.delay) > Alignment.tolerance(other.delay)
+                    && abs(delay - other.delay) > Alignment.tolerance(other.delay) && sharesEdge(with: other)
+            }
+            func sharesEdge(with other: Candidate) -> Bool {
+                pairs.contains { pair in other.pairs.contains { $0.0 == pair.0 || $0.1 == pair.1 } }
             }
         }
 
@@ -156,35 +162,97 @@ public struct TimeOfFlightDetector: Sendable {
         /// The best-supported delay is usually right, but not always: at a
         /// slow delay, a platoon's followers can pass for more axles of one
         /// long vehicle (its gaps read as axle spacings), leaving the rest of
-        /// the edges to be explained by fast phantom crossings. So with
-        /// `lookAhead`, the alignment is also followed to the end starting
-        /// with the runner-up (the best delay of another speed shared by two
-        /// or more axles) and never using the leader's speed; whichever
-        /// explains more edges, then with fewer vehicles, is taken.
+        /// the edges to be explained by fast phantom crossings; and one
+        /// vehicle's front A with another's rear B can match a third
+        /// vehicle's delay, giving it an extra "axle" taken from a car beside
+        /// it. So with `lookAhead`, the alignment is also followed to the end
+        /// starting with each alternative: the runner-up (the best delay of
+        /// another speed shared by two or more axles) and the best rivals
+        /// (such delays that claim one of the leader's edges), each once
+        /// never using the leader's speed and once free to. Whichever
+        /// explains the edges best (see `Fit`) is taken. The choices are
+        /// compared over the edges within `LookAheadWindow.reachNs` of the
+        /// leader's, so the cost stays bounded in long clusters.
         /// `banned` excludes delays within tolerance of it.
         private func nextVehicle(_ a: [Int64], _ b: [Int64], lookAhead: Bool, banned: Int64? = nil) -> (candidate: Candidate, byPrior: Bool)? {
             guard !a.isEmpty, !b.isEmpty else { return nil }
-            let (tied, runnerUp) = bestCandidates(a, b, banned: banned)
+            let (tied, alternatives) = bestCandidates(a, b, banned: banned)
             guard let leader = tied.first else { return nil }
             if tied.count > 1 {
                 guard let plausible = mostPlausible(tied) else { return nil }
                 return (plausible, true)
             }
-            if lookAhead, let runnerUp {
-                let (leaderEdges, leaderVehicles) = explanation(startingWith: leader, a, b, banned: nil)
-                let (runnerUpEdges, runnerUpVehicles) = explanation(startingWith: runnerUp, a, b, banned: leader.delay)
-                if (runnerUpEdges, -runnerUpVehicles) > (leaderEdges, -leaderVehicles) { return (runnerUp, false) }
+            if lookAhead, !alternatives.isEmpty {
+                let window = LookAheadWindow(around: leader, a, b)
+                let (wa, wb) = (Array(a[window.a]), Array(b[window.b]))
+                var best = (candidate: leader, fit: explanation(startingWith: window.local(leader), wa, wb, banned: nil))
+                for alternative in alternatives where window.holds(alternative) {
+                    let local = window.local(alternative)
+                    let banningLeader = explanation(startingWith: local, wa, wb, banned: leader.delay)
+                    let withLeader = explanation(startingWith: local, wa, wb, banned: nil)
+                    let fit = withLeader.isBetter(than: banningLeader) ? withLeader : banningLeader
+                    if fit.isBetter(than: best.fit) { best = (alternative, fit) }
+                }
+                return (best.candidate, false)
             }
             return (leader, false)
         }
 
-        /// How many edges, in how many vehicles, the greedy alignment pairs
-        /// when it takes `first` first and never a delay near `banned`.
-        private func explanation(startingWith first: Candidate, _ a: [Int64], _ b: [Int64], banned: Int64?) -> (edges: Int, vehicles: Int) {
+        /// The edges within `reachNs` of a candidate's, where choosing it
+        /// first can change how the rest pair: the look-ahead compares the
+        /// choices there only, so its cost does not grow with the cluster's length.
+        struct LookAheadWindow {
+            static let reachNs: Int64 = 4_000_000_000
+            /// Index ranges of the window's edges in A and in B.
+            let a: Range<Int>
+            let b: Range<Int>
+
+            init(around candidate: Candidate, _ a: [Int64], _ b: [Int64]) {
+                let times = candidate.pairs.flatMap { [a[$0.0], b[$0.1]] }
+                let (earliest, latest) = (times.min()! - Self.reachNs, times.max()! + Self.reachNs)
+                func range(_ edges: [Int64]) -> Range<Int> {
+                    (edges.firstIndex { $0 >= earliest } ?? edges.count)..<(edges.lastIndex { $0 <= latest }.map { $0 + 1 } ?? 0)
+                }
+                self.a = range(a)
+                self.b = range(b)
+            }
+
+            func holds(_ candidate: Candidate) -> Bool {
+                candidate.pairs.allSatisfy { a.contains($0.0) && b.contains($0.1) }
+            }
+
+            /// The candidate with its pairs indexed within the window.
+            func local(_ candidate: Candidate) -> Candidate {
+                var local = candidate
+                local.pairs = candidate.pairs.map { ($0.0 - a.lowerBound, $0.1 - b.lowerBound) }
+                return local
+            }
+        }
+
+        /// How well a whole alignment explains a cluster's edges.
+        struct Fit {
+            /// Edges paired.
+            var edges: Int
+            var vehicles: Int
+            /// Vehicles read from one pair: among tubes, where every vehicle
+            /// has two or more axles, each is a lost trigger or a phantom.
+            var singles: Int
+
+            /// More edges paired, then in fewer vehicles, then with fewer singles.
+            func isBetter(than other: Fit) -> Bool {
+                (edges, -vehicles, -singles) > (other.edges, -other.vehicles, -other.singles)
+            }
+        }
+
+        /// How the greedy alignment explains the edges when it takes `first`
+        /// first and never a delay near `banned`.
+        private func explanation(startingWith first: Candidate, _ a: [Int64], _ b: [Int64], banned: Int64?) -> Fit {
             var freeA = a, freeB = b
             Self.remove(first, from: &freeA, &freeB)
             let rest = vehicles(freeA, freeB, lookAhead: false, banned: banned)
-            return (2 * (first.pairs.count + rest.reduce(0) { $0 + $1.count }), 1 + rest.count)
+            return Fit(
+                edges: 2 * (first.pairs.count + rest.reduce(0) { $0 + $1.count }), vehicles: 1 + rest.count,
+                singles: (first.pairs.count == 1 ? 1 : 0) + rest.filter { $0.count == 1 }.count)
         }
 
         private static func remove(_ candidate: Candidate, from a: inout [Int64], _ b: inout [Int64]) {
@@ -194,17 +262,19 @@ public struct TimeOfFlightDetector: Sendable {
         }
 
         /// The best candidate delay, with any others that tie with it; and the
-        /// runner-up: the best delay of another speed (outside the leader's
-        /// tolerance) shared by two or more axles of one vehicle.
-        private func bestCandidates(_ a: [Int64], _ b: [Int64], banned: Int64?) -> ([Candidate], runnerUp: Candidate?) {
+        /// alternatives to it: the runner-up, the best delay of another speed
+        /// (outside the leader's tolerance) shared by two or more axles of one
+        /// vehicle, and up to four such delays that claim one of the leader's edges.
+        private func bestCandidates(_ a: [Int64], _ b: [Int64], banned: Int64?) -> ([Candidate], alternatives: [Candidate]) {
             var candidates: [Candidate] = []
             let limit = Int64(maximumGapNs)
-            for x in a {
-                for y in b where y != x && abs(y - x) <= limit {
+            for (i, x) in a.enumerated() {
+                for (j, y) in b.enumerated() where y != x && abs(y - x) <= limit {
                     let delay = y - x
                     if let banned, abs(delay - banned) <= Self.tolerance(banned) { continue }
                     let all = Self.pairsSharing(delay: delay, tolerance: Self.tolerance(delay), a, b)
-                    let vehicle = oneVehicle(Self.pairsSharing(delay: delay, tolerance: Self.axleTolerance(delay), a, b), delay: delay, a)
+                    let vehicle = oneVehicle(
+                        Self.pairsSharing(delay: delay, tolerance: Self.axleTolerance(delay), a, b), delay: delay, a, seed: (i, j))
                     let spread = vehicle.reduce(Int64(0)) { $0 + abs((b[$1.1] - a[$1.0]) - delay) }
                     candidates.append(Candidate(vehicleSupport: vehicle.count, clusterSupport: all.count, spread: spread, delay: delay, pairs: vehicle))
                 }
@@ -221,25 +291,36 @@ public struct TimeOfFlightDetector: Sendable {
                     best = [candidate]
                 }
             }
-            guard let leader = best.first else { return ([], nil) }
-            let runnerUp = candidates
-                .filter { $0.vehicleSupport >= 2 && abs($0.delay - leader.delay) > Self.tolerance(leader.delay) }
-                .max { $1.beats($0) }
-            return (best, runnerUp)
+            guard let leader = best.first else { return ([], []) }
+            let others = candidates.filter { $0.vehicleSupport >= 2 && abs($0.delay - leader.delay) > Self.tolerance(leader.delay) }
+            let rivals = others.filter { $0.sharesEdge(with: leader) }
+            var alternatives: [Candidate] = []
+            for alternative in ([others.max { $1.beats($0) }].compactMap(\.self) + rivals.sorted { $0.beats($1) }.prefix(4))
+            where !alternatives.contains(where: { $0.delay == alternative.delay }) {
+                alternatives.append(alternative)
+            }
+            return (best, alternatives)
         }
 
-        /// The longest run of pairs close enough to be axles of one vehicle at the delay's speed.
-        private func oneVehicle(_ pairs: [(Int, Int)], delay: Int64, _ a: [Int64]) -> [(Int, Int)] {
+        /// The run of pairs close enough to be axles of one vehicle at the
+        /// delay's speed that holds the seed's edges: the vehicle the seed
+        /// pair suggests (the longest run if the seed's edges went elsewhere).
+        private func oneVehicle(_ pairs: [(Int, Int)], delay: Int64, _ a: [Int64], seed: (Int, Int)) -> [(Int, Int)] {
             guard pairs.count > 1 else { return pairs }
             let metresPerNs = spacingMetres / Double(abs(delay))
-            var best = 0..<1
+            var runs: [Range<Int>] = []
             var runStart = 0
             for index in 1..<pairs.count {
                 let apart = Double(a[pairs[index].0] - a[pairs[index - 1].0]) * metresPerNs
-                if apart > maximumAxleSpacingMetres { runStart = index }
-                if index + 1 - runStart > best.count { best = runStart..<(index + 1) }
+                if apart > maximumAxleSpacingMetres {
+                    runs.append(runStart..<index)
+                    runStart = index
+                }
             }
-            return Array(pairs[best])
+            runs.append(runStart..<pairs.count)
+            let seeded = runs.first { run in pairs[run].contains { $0.0 == seed.0 || $0.1 == seed.1 } }
+            let longest = runs.max { $0.count < $1.count }!
+            return Array(pairs[seeded ?? longest])
         }
 
         /// Among tied candidates, the one whose speed is typical of recent

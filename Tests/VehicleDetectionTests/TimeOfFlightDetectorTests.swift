@@ -114,6 +114,19 @@ struct TimeOfFlightDetectorTests {
         #expect(try detect(edges + ambiguous).count == 8)
     }
 
+    @Test("two cars whose axles pair equally well, sharing no edge, are both read, even before any traffic is known")
+    func equallyGoodSeparateVehicles() throws {
+        // Exact timings: each car's two pairs agree to the nanosecond, so the
+        // cars' delays score the same. Only delays that claim one edge are rivals.
+        func edges(_ fronts: [UInt64], delayNs: UInt64) -> [Edge] {
+            fronts.flatMap { [Edge(timestampNs: $0, channel: 0), Edge(timestampNs: $0 + delayNs, channel: 1)] }
+        }
+        let first = edges([10_000_000_000, 10_300_000_000], delayNs: 150_000_000)
+        let second = edges([10_700_000_000, 11_060_000_000], delayNs: 180_000_000)
+        let readings = try detect(first + second)
+        #expect(readings.map { ($0.speed.metresPerSecond * 1000).rounded() / 1000 } == [13.333, 11.111])
+    }
+
     @Test("a receding van's axles are not claimed by an approaching car whose delay one cross pair matches")
     func crossingVehiclesPairedAxleByAxle() throws {
         // The van's front A edge and rear B edge are 158.9 ms apart: within 4%
@@ -161,6 +174,23 @@ struct TimeOfFlightDetectorTests {
 
     /// Clusters from simulated traffic (held-out seeds) that were once misread.
     static let tangledClusters: [Cluster] = [
+        // A cross pair's slow delay (0.87 s, 5.1 mph) was shared by three edges
+        // 1.6 m and 0.5 m apart "axles" at that speed: shorter than any wheelbase.
+        Cluster("two-way cars, with a slow cross delay", [
+            .car(349.828, 26.44, approaching: false), .car(350.764, 26.48), .car(351.804, 25.79, approaching: false),
+            .car(353.566, 25.62, approaching: false), .car(355.422, 25.6, approaching: false),
+        ]),
+        // The car's front A with its rear B matches the cyclist's delay, so the
+        // cyclist's delay had three axles to the car's two.
+        Cluster("a car just ahead of a cyclist", [.car(371.384, 30.03), .cyclist(372.160, 12.88), .van(373.784, 29.57)]),
+        Cluster("a car just behind a cyclist", [
+            .car(218.435, 26.83), .cyclist(219.551, 11.18), .car(220.064, 26.37), .car(221.630, 25.64), .car(223.251, 25.3),
+        ]),
+        // The van's front A with its rear B matches the approaching cars' delay.
+        Cluster("a receding van among approaching cars", [
+            .car(211.605, 24.63, approaching: false), .car(212.066, 33.18), .van(213.275, 24.61, approaching: false),
+            .car(213.526, 32.71), .car(214.908, 32.17),
+        ]),
         // Every pair was right, but the car's and the rider's axles alternate.
         Cluster("a receding car and cyclist crossing together, a lorry the other way", [
             .car(1084.268, 26.81, approaching: false), .lorry(1085.177, 32.25), .car(1085.849, 26.63, approaching: false),
