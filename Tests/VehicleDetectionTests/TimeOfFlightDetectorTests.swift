@@ -174,8 +174,9 @@ struct TimeOfFlightDetectorTests {
 
     /// Clusters from simulated traffic (held-out seeds) that were once misread.
     static let tangledClusters: [Cluster] = [
-        // A cross pair's slow delay (0.87 s, 5.1 mph) was shared by three edges
-        // 1.6 m and 0.5 m apart "axles" at that speed: shorter than any wheelbase.
+        // Cross pairs between the cars share a slow delay (0.87 s, 5.1 mph)
+        // three times, outvoting each car's two axles; the runner-up was
+        // another such slow delay, so only a rival of the leader's finds the cars.
         Cluster("two-way cars, with a slow cross delay", [
             .car(349.828, 26.44, approaching: false), .car(350.764, 26.48), .car(351.804, 25.79, approaching: false),
             .car(353.566, 25.62, approaching: false), .car(355.422, 25.6, approaching: false),
