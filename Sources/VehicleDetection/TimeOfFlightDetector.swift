@@ -74,10 +74,10 @@ public struct TimeOfFlightDetector: Sendable {
         let b = cluster.filter { $0.channel != 0 }.map(\.timestampNs)
         // Pairs are allowed down to half the floor so a slow rider's true pair
         // wins over a wrong faster one; the floor then rejects the reading.
-        let maximumGapNs = UInt64(configuration.spacingMetres / (0.5 * configuration.minimumSpeed.metresPerSecond) * 1e9)
+        let floorGapNs = Int64(configuration.spacingMetres / configuration.minimumSpeed.metresPerSecond * 1e9)
         let alignment = Alignment(
             spacingMetres: configuration.spacingMetres, maximumAxleSpacingMetres: configuration.maximumAxleSpacingMetres,
-            maximumGapNs: maximumGapNs, recentSpeeds: recentSpeeds)
+            floorGapNs: floorGapNs, maximumGapNs: UInt64(2 * floorGapNs), recentSpeeds: recentSpeeds)
         let pairs = alignment.align(a, b)
         guard !pairs.isEmpty else { return }
         let vehicles = groupIntoVehicles(pairs.filter(\.approaching)) + groupIntoVehicles(pairs.filter { !$0.approaching })
@@ -116,6 +116,8 @@ public struct TimeOfFlightDetector: Sendable {
     struct Alignment {
         var spacingMetres: Double
         var maximumAxleSpacingMetres: Double
+        /// The delay at the floor speed: a slower vehicle is never reported.
+        var floorGapNs: Int64
         var maximumGapNs: UInt64
         /// Speeds of recent unambiguous vehicles, m/s.
         var recentSpeeds: [Double]
@@ -273,8 +275,9 @@ public struct TimeOfFlightDetector: Sendable {
                     let delay = y - x
                     if let banned, abs(delay - banned) <= Self.tolerance(banned) { continue }
                     let all = Self.pairsSharing(delay: delay, tolerance: Self.tolerance(delay), a, b)
-                    let vehicle = oneVehicle(
+                    var vehicle = oneVehicle(
                         Self.pairsSharing(delay: delay, tolerance: Self.axleTolerance(delay), a, b), delay: delay, a, seed: (i, j))
+                    if abs(delay) > floorGapNs { vehicle = Self.twoAround(seed: (i, j), of: vehicle) }
                     let spread = vehicle.reduce(Int64(0)) { $0 + abs((b[$1.1] - a[$1.0]) - delay) }
                     candidates.append(Candidate(vehicleSupport: vehicle.count, clusterSupport: all.count, spread: spread, delay: delay, pairs: vehicle))
                 }
@@ -321,6 +324,19 @@ public struct TimeOfFlightDetector: Sendable {
             let seeded = runs.first { run in pairs[run].contains { $0.0 == seed.0 || $0.1 == seed.1 } }
             let longest = runs.max { $0.count < $1.count }!
             return Array(pairs[seeded ?? longest])
+        }
+
+        /// At most two pairs of a vehicle's, the seed's and its neighbour.
+        ///
+        /// Below the floor, a delay may only win a slow rider's own edges from
+        /// a wrong faster pair. In two-way platoons, cross pairs between
+        /// successive cars share a slow delay three to five times over; with
+        /// every pair counted it outvoted each car's two axles.
+        static func twoAround(seed: (Int, Int), of pairs: [(Int, Int)]) -> [(Int, Int)] {
+            guard pairs.count > 2 else { return pairs }
+            let index = pairs.firstIndex { $0.0 == seed.0 || $0.1 == seed.1 } ?? 0
+            let start = min(index, pairs.count - 2)
+            return Array(pairs[start..<(start + 2)])
         }
 
         /// Among tied candidates, the one whose speed is typical of recent

@@ -192,6 +192,14 @@ struct TimeOfFlightDetectorTests {
             .car(211.605, 24.63, approaching: false), .car(212.066, 33.18), .van(213.275, 24.61, approaching: false),
             .car(213.526, 32.71), .car(214.908, 32.17),
         ]),
+        // Heavy two-way platoons (800 vehicles an hour): cross pairs between
+        // successive cars share delays slower than the floor (5 mph) up to five
+        // times over; counted in full, they outvoted every car's two axles.
+        Cluster("two-way platoons at 800 vehicles an hour", [
+            .car(1729.190, 27.65), .car(1730.793, 27.59), .car(1731.663, 32.88, approaching: false), .car(1732.199, 27.59),
+            .car(1733.256, 32.63, approaching: false), .car(1733.527, 27.29), .car(1734.590, 31.38, approaching: false),
+            .car(1735.079, 27.19), .car(1736.360, 26.91), .car(1736.766, 31.27, approaching: false),
+        ]),
         // Every pair was right, but the car's and the rider's axles alternate.
         Cluster("a receding car and cyclist crossing together, a lorry the other way", [
             .car(1084.268, 26.81, approaching: false), .lorry(1085.177, 32.25), .car(1085.849, 26.63, approaching: false),
