@@ -140,7 +140,7 @@ public struct TimeOfFlightDetector: Sendable {
                     && abs(delay - other.delay) > Alignment.tolerance(other.delay) && sharesEdge(with: other)
             }
             func sharesEdge(with other: Candidate) -> Bool {
-                pairs.contains { pair in other.pairs.contains { $0.0 == pair.0 || $0.1 == pair.1 } }
+                pairs.contains { pair in other.pairs.contains { Alignment.shareAnEdge(pair, $0) } }
             }
         }
 
@@ -178,7 +178,7 @@ public struct TimeOfFlightDetector: Sendable {
         /// `banned` excludes delays within tolerance of it.
         private func nextVehicle(_ a: [Int64], _ b: [Int64], lookAhead: Bool, banned: Int64? = nil) -> (candidate: Candidate, byPrior: Bool)? {
             guard !a.isEmpty, !b.isEmpty else { return nil }
-            let (tied, alternatives) = bestCandidates(a, b, banned: banned)
+            let (tied, alternatives) = bestCandidates(a, b, banned: banned, withAlternatives: lookAhead)
             guard let leader = tied.first else { return nil }
             if tied.count > 1 {
                 guard let plausible = mostPlausible(tied) else { return nil }
@@ -266,8 +266,10 @@ public struct TimeOfFlightDetector: Sendable {
         /// The best candidate delay, with any others that tie with it; and the
         /// alternatives to it: the runner-up, the best delay of another speed
         /// (outside the leader's tolerance) shared by two or more axles of one
-        /// vehicle, and up to four such delays that claim one of the leader's edges.
-        private func bestCandidates(_ a: [Int64], _ b: [Int64], banned: Int64?) -> ([Candidate], alternatives: [Candidate]) {
+        /// vehicle, and up to four such delays that claim one of the leader's
+        /// edges (only `withAlternatives`: the look-ahead's own greedy runs
+        /// need none).
+        private func bestCandidates(_ a: [Int64], _ b: [Int64], banned: Int64?, withAlternatives: Bool) -> ([Candidate], alternatives: [Candidate]) {
             var candidates: [Candidate] = []
             let limit = Int64(maximumGapNs)
             for (i, x) in a.enumerated() {
@@ -294,7 +296,7 @@ public struct TimeOfFlightDetector: Sendable {
                     best = [candidate]
                 }
             }
-            guard let leader = best.first else { return ([], []) }
+            guard let leader = best.first, withAlternatives else { return (best, []) }
             let others = candidates.filter { $0.vehicleSupport >= 2 && abs($0.delay - leader.delay) > Self.tolerance(leader.delay) }
             let rivals = others.filter { $0.sharesEdge(with: leader) }
             var alternatives: [Candidate] = []
@@ -321,9 +323,14 @@ public struct TimeOfFlightDetector: Sendable {
                 }
             }
             runs.append(runStart..<pairs.count)
-            let seeded = runs.first { run in pairs[run].contains { $0.0 == seed.0 || $0.1 == seed.1 } }
+            let seeded = runs.first { run in pairs[run].contains { Self.shareAnEdge($0, seed) } }
             let longest = runs.max { $0.count < $1.count }!
             return Array(pairs[seeded ?? longest])
+        }
+
+        /// Whether two pairs (index in A, index in B) use the same A or the same B edge.
+        static func shareAnEdge(_ pair: (Int, Int), _ other: (Int, Int)) -> Bool {
+            pair.0 == other.0 || pair.1 == other.1
         }
 
         /// At most two pairs of a vehicle's, the seed's and its neighbour.
@@ -334,7 +341,7 @@ public struct TimeOfFlightDetector: Sendable {
         /// every pair counted it outvoted each car's two axles.
         static func twoAround(seed: (Int, Int), of pairs: [(Int, Int)]) -> [(Int, Int)] {
             guard pairs.count > 2 else { return pairs }
-            let index = pairs.firstIndex { $0.0 == seed.0 || $0.1 == seed.1 } ?? 0
+            let index = pairs.firstIndex { Self.shareAnEdge($0, seed) } ?? 0
             let start = min(index, pairs.count - 2)
             return Array(pairs[start..<(start + 2)])
         }
