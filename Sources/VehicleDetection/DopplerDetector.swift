@@ -38,6 +38,8 @@ public struct DopplerDetector: Sendable {
     private var deviants: [ToneWindow] = []
     /// A sag end waiting for the tone to go on falling (see `settlePendingSag`).
     private var pendingSag: PendingSag?
+    /// Windows that dropped below a sagging pass's tone, waiting for what follows (see `settlePendingDrop`).
+    private var pendingDrop: PendingDrop?
     /// After a sag end: until this time, windows at or below the sag's tone are its tail, not a vehicle.
     private var sagTail: (untilNs: UInt64, ceilingHz: Double)?
     /// Where the source lost edges, for flagging the readings across a loss.
@@ -87,6 +89,7 @@ public struct DopplerDetector: Sendable {
 
     /// Ends the input: reports any pass still open.
     public mutating func finish(into readings: inout [Reading]) {
+        confirmPendingDrop(into: &readings)
         confirmPendingSag(into: &readings)
         endPass(.faded, into: &readings)
         consolidator.flush(into: &completed)
@@ -155,6 +158,7 @@ public struct DopplerDetector: Sendable {
     /// Adds a locked window to the current pass, or starts or splits passes.
     private mutating func track(_ tone: ToneWindow, into readings: inout [Reading]) {
         if pendingSag != nil, settlePendingSag(with: tone, into: &readings) { return }
+        if pendingDrop != nil, settlePendingDrop(with: tone, into: &readings) { return }
         if let tail = sagTail {
             if tone.endNs <= tail.untilNs, tone.frequencyHz <= tail.ceilingHz { return }
             if tone.endNs > tail.untilNs { sagTail = nil }
@@ -197,6 +201,13 @@ public struct DopplerDetector: Sendable {
         }
         deviants.append(tone)
         if deviants.count >= configuration.splitAfterWindows {
+            if let current = pass, current.direction(lagMeansApproaching: configuration.quadratureLagMeansApproaching) == .approaching,
+                !current.opposesDirection(tone.phaseSign), current.sagContinues(into: deviants[...], sagFraction: configuration.sagEndFraction)
+            {
+                pendingDrop = PendingDrop(levelHz: current.recentFrequencyHz, dropped: deviants)
+                deviants.removeAll(keepingCapacity: true)
+                return
+            }
             var next = PassTrack(windows: deviants[...])
             next.handedOver = true
             pass?.handedOver = true
@@ -240,6 +251,52 @@ public struct DopplerDetector: Sendable {
         return true
     }
 
+    /// Takes a window heard after a sagging pass's tone dropped away
+    /// (`PendingDrop`). Once `PendingDrop.decideWindows` have come: if their
+    /// tone is back at the pass's level or just below it, the vehicle is still
+    /// nearing the sensor and the drop was another vehicle's tone blending in
+    /// for a moment: the pass goes on from them. Otherwise (a tone higher than
+    /// the sagging one, or lower still) the vehicle reached the sensor in the
+    /// drop. Returns true when the window has been dealt with.
+    private mutating func settlePendingDrop(with tone: ToneWindow, into readings: inout [Reading]) -> Bool {
+        guard var drop = pendingDrop else { return false }
+        guard pass?.opposesDirection(tone.phaseSign) != true else {
+            confirmPendingDrop(into: &readings)
+            return false
+        }
+        if drop.after.isEmpty, drop.stillDropped(tone, tolerance: configuration.continuityTolerance) {
+            // The lower tone goes on: past the sag tail, it is no moment's blend.
+            drop.dropped.append(tone)
+            pendingDrop = drop
+            if tone.endNs > drop.dropped[0].startNs &+ configuration.sagTailNs { confirmPendingDrop(into: &readings) }
+            return true
+        }
+        drop.after.append(tone)
+        pendingDrop = drop
+        guard drop.after.count >= PendingDrop.decideWindows else { return true }
+        let hz = drop.after.map(\.frequencyHz).sorted()[drop.after.count / 2]
+        if hz >= drop.levelHz * (1 - configuration.continuityTolerance), hz <= drop.levelHz * (1 + PendingDrop.climbFraction) {
+            pendingDrop = nil
+            for window in drop.after where pass?.accepts(window, tolerance: configuration.continuityTolerance) == true { pass?.append(window) }
+        } else {
+            confirmPendingDrop(into: &readings)
+        }
+        return true
+    }
+
+    /// Ends the pass at a drop (`PendingDrop`) as a vehicle reaching the
+    /// sensor: the dropped windows are its sag's tail, and those heard since
+    /// go back to the tracker.
+    private mutating func confirmPendingDrop(into readings: inout [Reading]) {
+        guard let drop = pendingDrop.take(), let lastDropped = drop.dropped.last else { return }
+        let ceiling = (drop.dropped.map(\.frequencyHz).max() ?? drop.levelHz) * (1 + configuration.continuityTolerance)
+        pendingSag = PendingSag(
+            levelHz: drop.levelHz, ceilingHz: ceiling,
+            untilNs: lastDropped.endNs + configuration.sagTailNs, decideByNs: lastDropped.endNs + 2 * configuration.sagTailNs,
+            fellGradually: false, tail: drop.dropped + drop.after)
+        confirmPendingSag(reachedSensor: true, into: &readings)
+    }
+
     /// Ends the pass in its sag, and passes the windows held back since to
     /// the tracker, where those no higher than the sag's tone are its tail.
     /// `reachedSensor` when the fall itself showed the vehicle at the sensor
@@ -272,7 +329,9 @@ public struct DopplerDetector: Sendable {
     /// reports held segments that nothing can join any more.
     @inline(__always)
     private mutating func expirePass(at t: UInt64, into readings: inout [Reading]) {
-        if let pending = pendingSag {
+        if let drop = pendingDrop {
+            if t > (drop.after.last ?? drop.dropped[drop.dropped.count - 1]).endNs &+ configuration.holdNs { confirmPendingDrop(into: &readings) }
+        } else if let pending = pendingSag {
             if t > (pending.tail.last?.endNs ?? pass?.lastConsistentEndNs ?? 0) &+ configuration.holdNs { confirmPendingSag(reachedSensor: true, into: &readings) }
         } else if let lastEndNs = pass?.lastConsistentEndNs, t > lastEndNs &+ configuration.holdNs {
             endPass(.faded, into: &readings)
@@ -351,4 +410,25 @@ private struct PendingSag: Sendable {
         tail.count > Self.troughWindows
             && tail.prefix(Self.troughWindows).allSatisfy { abs($0.frequencyHz / levelHz - 1) <= fraction }
     }
+}
+
+/// Windows that broke away below a sagging pass's tone (`PassTrack.sagContinues`),
+/// and those heard since, until they show whether the vehicle reached the sensor.
+private struct PendingDrop: Sendable {
+    /// The pass's recent tone when the windows broke away.
+    var levelHz: Double
+    var dropped: [ToneWindow]
+    var after: [ToneWindow] = []
+
+    /// Whether `tone` is at the dropped windows' tone still.
+    func stillDropped(_ tone: ToneWindow, tolerance: Double) -> Bool {
+        let sorted = dropped.map(\.frequencyHz).sorted()
+        return abs(tone.frequencyHz / sorted[sorted.count / 2] - 1) <= tolerance
+    }
+
+    /// Windows heard after the drop that decide it.
+    static let decideWindows = 5
+    /// How far above the pass's level the tone after the drop may lie and still
+    /// be the same vehicle's: an approaching vehicle's tone does not climb.
+    static let climbFraction = 0.01
 }

@@ -176,6 +176,25 @@ struct PassTrack: Sendable {
         return SagEnd(levelHz: level, fellGradually: fellGradually(to: level, before: tone.endNs))
     }
 
+    /// Whether windows that broke away below the pass's tone carry on its
+    /// sag. When a vehicle's tone is already sagging and the comparator
+    /// drops from it by more than the continuity tolerance in one step (to
+    /// the sag's tail, or to a farther vehicle's tone blending in), the lower
+    /// windows never join the pass, so `sagEnd` never sees the fall. They do
+    /// carry it on when the pass had fallen a quarter of `sagFraction` below
+    /// its peak (the vehicle nearing the sensor) and their median lies
+    /// `sagFraction` below it, but less than twice `sagFraction` below the
+    /// pass's recent tone: a deeper drop is another road user's tone (a
+    /// rider's, say, under a car's), not this one's cosine.
+    func sagContinues(into lower: ArraySlice<ToneWindow>, sagFraction: Double) -> Bool {
+        guard windows.count >= 5, !lower.isEmpty else { return false }
+        let sorted = lower.map(\.frequencyHz).sorted()
+        let level = sorted[sorted.count / 2]
+        let recent = recentFrequencyHz
+        return recent < peakHz * (1 - sagFraction / 4) && level < peakHz * (1 - sagFraction)
+            && level > recent * (1 - 2 * sagFraction) && level < wobbleLevelHz * (1 - sagFraction / 2)
+    }
+
     /// Whether the tone had already fallen half of the way from its peak to
     /// `level` `SagEnd.gradualFallNs` before `endNs`. A vehicle's sag and a
     /// rider's wobble fall over a few tenths of a second; one vehicle's tone

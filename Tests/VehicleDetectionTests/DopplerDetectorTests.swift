@@ -602,6 +602,45 @@ struct QuadratureTests {
         #expect(approaching.allSatisfy { abs($0.speed.mph - 50) < 0.5 })
     }
 
+    @Test("with I/Q, an approaching car whose sagging tone drops at once to its tail, then the next car's tone at nearly its speed, are two readings")
+    func sagThatDropsAtOnceEndsThePass() throws {
+        var maker = EdgeMaker(seed: 24)
+        maker.tone(mph: 33.4, seconds: 2.0)
+        maker.tone(seconds: 0.3) { t in 33.4 - 2.1 * t / 0.3 }  // its sag begins: 6% down
+        maker.tone(mph: 28.8, seconds: 0.1)  // the comparator drops, past the continuity tolerance, to the sag's tail
+        maker.tone(mph: 32.1, seconds: 1.5)  // the next car, 4% slower: its plateau would join the first's
+        maker.tone(seconds: 0.3) { t in 32.1 * (1 - 0.3 * t / 0.3) }
+        let readings = try detect(withQuadrature(maker.edges, receding: []))
+        try #require(readings.count == 2, "\(readings.map { ($0.speed.mph, $0.durationNs) })")
+        #expect(abs(readings[0].speed.mph - 33.4) < 0.5 && abs(readings[1].speed.mph - 32.1) < 0.5, "\(readings.map(\.speed.mph))")
+    }
+
+    @Test("with I/Q, a slower car's tone blending in for a moment as an approaching car nears the sensor does not cut its pass")
+    func blendDuringSagDoesNotCutThePass() throws {
+        var maker = EdgeMaker(seed: 25)
+        maker.tone(mph: 44, seconds: 2.0)
+        maker.tone(seconds: 0.4) { t in 44 - 1.8 * t / 0.4 }  // its sag begins: 4% down
+        maker.tone(mph: 36, seconds: 0.06)  // a slower car's tone takes the comparator for a moment
+        maker.tone(seconds: 0.4) { t in 42.2 * (1 - 0.25 * t / 0.4) }  // the first car's again, sagging on
+        let readings = try detect(withQuadrature(maker.edges, receding: []))
+        try #require(readings.count == 1, "\(readings.map { ($0.speed.mph, $0.durationNs) })")
+        #expect(abs(readings[0].speed.mph - 44) < 0.5)
+        #expect(readings[0].durationNs > 2_500_000_000)
+    }
+
+    @Test("with I/Q, a rider's tone heard again after a passing van's short, sagging one is the rider's, not the van's sag")
+    func riderUnderAVanIsNoSag() throws {
+        var maker = EdgeMaker(seed: 26)
+        maker.tone(mph: 12, seconds: 2.0)
+        maker.tone(seconds: 0.2) { t in 40 - 2.4 * t / 0.2 }  // a van's tone takes the comparator, 6% into its sag
+        maker.tone(mph: 12, seconds: 0.45)  // the rider's again: 70% down, no cosine
+        maker.tone(seconds: 0.4) { t in 12 * (1 - 0.3 * t / 0.4) }
+        let readings = try detect(withQuadrature(maker.edges, receding: []))
+        let rider = readings.filter { abs($0.speed.mph - 12) < 0.5 }
+        try #require(rider.count == 1, "\(readings.map { ($0.speed.mph, $0.durationNs, $0.flags) })")
+        #expect(rider[0].flags.contains(.sagAtEnd), "the rider's pass ends at the rider's own sag")
+    }
+
     @Test("a short, broken tone heard going one way throughout is reported with I/Q, where one pin would call it a fragment")
     func brokenToneWithDirection() throws {
         var maker = EdgeMaker(seed: 18)
