@@ -313,6 +313,7 @@ public struct TimeOfFlightDetector: Sendable {
         private func oneVehicle(_ pairs: [(Int, Int)], delay: Int64, _ a: [Int64], seed: (Int, Int)) -> [(Int, Int)] {
             guard pairs.count > 1 else { return pairs }
             let metresPerNs = spacingMetres / Double(abs(delay))
+            let maximumAxleSpacingMetres = abs(delay) > floorGapNs ? Self.riderAxleSpacingMetres : self.maximumAxleSpacingMetres
             var runs: [Range<Int>] = []
             var runStart = 0
             for index in 1..<pairs.count {
@@ -327,6 +328,16 @@ public struct TimeOfFlightDetector: Sendable {
             let longest = runs.max { $0.count < $1.count }!
             return Array(pairs[seeded ?? longest])
         }
+
+        /// The widest a rider's axles are apart (a bicycle's are about 1.05 m, a
+        /// cargo bike's or a tandem's up to 2): below the floor, pairs further
+        /// apart than this are not one vehicle's. A delay that slow is only
+        /// there to win a slow rider's own edges from a wrong faster pair. In
+        /// a platoon, each car's front A with its own rear B (or one car's A
+        /// with the next one's B) gives about the same sub-floor delay, and
+        /// two such pairs, 4–6 m apart at that crawl, passed for the axles of
+        /// one vehicle: it took two cars' edges and left phantoms of 65–75 mph.
+        static let riderAxleSpacingMetres = 2.0
 
         /// Whether two pairs (index in A, index in B) use the same A or the same B edge.
         static func shareAnEdge(_ pair: (Int, Int), _ other: (Int, Int)) -> Bool {
