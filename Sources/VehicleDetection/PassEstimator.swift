@@ -17,6 +17,11 @@ struct PassEstimator {
 
     /// The quantile of window speeds that marks the plateau (see the type's documentation).
     static let plateauQuantile = 0.8
+    /// The mark for a pass that opens with a rise (`PassTrack.startsWithRise`,
+    /// a receding vehicle): its cosine grows all through the pass, so its
+    /// windows lie below its speed until the end, and the 0.8 mark's plateau
+    /// read receding vehicles 0.25 mph low on average.
+    static let risingPlateauQuantile = 0.9
     /// How far below the mark a window still belongs to the plateau.
     static let plateauBand = 0.05
     /// A pass shorter than this (a receding vehicle heard only while its
@@ -42,17 +47,19 @@ struct PassEstimator {
 
         let frequencies = windows.map(\.frequencyHz)
         let sorted = frequencies.sorted()
-        let markHz = Self.quantile(sorted, Self.plateauQuantile)
-        let plateau = sorted.drop { $0 < markHz * (1 - Self.plateauBand) }
-        let plateauHz = Self.quantile(Array(plateau), 0.5)
+        let plateauHz = Self.plateauHz(sorted, mark: Self.plateauQuantile)
+        // A receding vehicle's tone climbs all through its pass and is true only
+        // at its end (unless the pass ended in a sag: an approaching vehicle's tone took it over).
+        let rising = pass.startsWithRise(riseFraction: configuration.riseStartFraction, trendFraction: configuration.riseTrendFraction)
+        let estimateHz = rising && pass.end != .reachedSensor ? Self.plateauHz(sorted, mark: Self.risingPlateauQuantile) : plateauHz
         let onPlateau = frequencies.reduce(0) { $0 + (abs($1 / plateauHz - 1) <= configuration.plateauTolerance ? 1 : 0) }
         guard onPlateau >= configuration.minimumWindows else { return nil }
 
         let firstLockHz = Self.quantile(Array(frequencies.prefix(3)).sorted(), 0.5)
         let peakHz = Self.runningMedianMaximum(frequencies)
         // Too short to have reached a plateau: still climbing or already sagging.
-        let fromPeak = pass.durationNs < Self.shortPassNs && peakHz > plateauHz * (1 + Self.shortPassPeakMargin)
-        let reported = speed(hz: fromPeak ? peakHz : plateauHz)
+        let fromPeak = pass.durationNs < Self.shortPassNs && peakHz > estimateHz * (1 + Self.shortPassPeakMargin)
+        let reported = speed(hz: fromPeak ? peakHz : estimateHz)
         // The floor is tested on the plateau: a peak does not lift a walker or a slow rider over it.
         guard speed(hz: plateauHz) >= configuration.minimumSpeed, reported <= configuration.maximumSpeed else { return nil }
 
@@ -61,7 +68,7 @@ struct PassEstimator {
         if edgesDropped { flags.insert(.edgesDropped) }
         if pass.handedOver { flags.insert(.overlapping) }
         if pass.end == .reachedSensor { flags.insert(.sagAtEnd) }
-        if pass.startsWithRise(riseFraction: configuration.riseStartFraction, trendFraction: configuration.riseTrendFraction) { flags.insert(.riseAtStart) }
+        if rising { flags.insert(.riseAtStart) }
         let quality = Self.quality(of: pass, windowDurationNs: Double(pass.durationNs) / Double(windows.count))
         // With I/Q, a pass heard going one way throughout is one target's; the test is for one-pin passes.
         let direction = pass.direction(lagMeansApproaching: configuration.quadratureLagMeansApproaching)
@@ -88,6 +95,13 @@ struct PassEstimator {
         let steadiness = max(0, 1 - meanCV / 0.2)
         let length = min(1, Double(pass.durationNs) / 400_000_000)
         return (coverage * 0.4 + steadiness * 0.3 + length * 0.3).clamped(to: 0...1)
+    }
+
+    /// The median of the windows (sorted) within `plateauBand` below the
+    /// `mark` quantile and above it.
+    static func plateauHz(_ sorted: [Double], mark: Double) -> Double {
+        let markHz = quantile(sorted, mark)
+        return quantile(Array(sorted.drop { $0 < markHz * (1 - plateauBand) }), 0.5)
     }
 
     /// Type-7 quantile of sorted values.
