@@ -44,7 +44,7 @@ struct PassConsolidator: Sendable {
             let (receding, approaching) = segment.splitAtStep(
                 plateauHz: laterPlateauHz, riseFraction: configuration.riseStartFraction,
                 stepFraction: configuration.stepSplitFraction, block: configuration.stepBlockWindows,
-                minimumPartNs: 2 * configuration.minimumLockNs)
+                minimumPartNs: 2 * configuration.minimumLockNs, cutAtBreak: segment.end == .reachedSensor)
         {
             var approaching = approaching
             approaching.end = segment.end

@@ -395,14 +395,18 @@ struct PassTrack: Sendable {
     /// least `stepFraction`, and by at least twice the drift of the blocks
     /// beyond them, so a receding vehicle's gradual climb is no step. Two
     /// vehicles at nearly the same speed make no step: then the cut is where
-    /// the lock broke for longest, as one return overtook the other.
+    /// the lock broke for longest, as one return overtook the other, but
+    /// only when `cutAtBreak`: the sag showed the approaching vehicle reach
+    /// the sensor. A receding car's tone also breaks now and then, and can
+    /// end in a drop to a slower vehicle's lingering tone (`PassEnd.sag`);
+    /// cut at a break, such a pass read as two cars at its speed.
     /// Nil when the opening is no real climb (the median of its first twelfth
     /// lies less than `riseFraction` below the plateau), when the tone is a
     /// rider's wobble that opened in a trough (`isWobbling`), when neither a
     /// step nor a break stands between the climb and the sag, or when the
     /// parts fail `parts(cutAt:minimumPartNs:)`.
     func splitAtStep(
-        plateauHz: Double, riseFraction: Double, stepFraction: Double, block: Int, minimumPartNs: UInt64
+        plateauHz: Double, riseFraction: Double, stepFraction: Double, block: Int, minimumPartNs: UInt64, cutAtBreak: Bool
     ) -> (receding: PassTrack, approaching: PassTrack)? {
         let n = windows.count
         let head = max(5, n / 12)
@@ -424,8 +428,9 @@ struct PassTrack: Sendable {
             best = (cut, step)
         }
         // Two vehicles at the same speed make no step; where the lock broke as
-        // one return overtook the other is the cut.
-        let cut = best?.cut ?? afterLongestSilence(among: middle).flatMap { silence(before: $0) > 0 ? $0 : nil }
+        // one return overtook the other is the cut (when `cutAtBreak`).
+        let atBreak = cutAtBreak ? afterLongestSilence(among: middle).flatMap { silence(before: $0) > 0 ? $0 : nil } : nil
+        let cut = best?.cut ?? atBreak
         guard let cut, var split = parts(cutAt: cut, minimumPartNs: minimumPartNs) else { return nil }
         split.receding.handedOver = true
         split.approaching.handedOver = true

@@ -189,6 +189,25 @@ struct DopplerDetectorTests {
         #expect(abs(recedingEndS - 3.5) < 0.1, "\(recedingEndS)")
     }
 
+    @Test("a receding car whose lock breaks once and whose tone then sinks into a slower car's is one reading, not two cut at the break")
+    func recedingBreakWithoutArrivalIsNotCut() throws {
+        // As in the handover above, but what ends the pass is no arrival: the
+        // tone sinks 12% over 0.3 s into a slower car's steady tone, which
+        // lingers (`PassEnd.sag`). Nothing says an approaching car took over
+        // at the break, so the pass is not cut there.
+        var maker = EdgeMaker(seed: 41)
+        maker.noise(seconds: 1)
+        maker.passingTone(mph: 30, lateralMetres: 5, fromMetres: 4, metresPerSecond: 13.4, seconds: 2.5, jitter: 0.02)
+        maker.silence(seconds: 0.04)
+        maker.tone(mph: 30, seconds: 1.5, jitter: 0.02)
+        maker.tone(seconds: 0.3, jitter: 0.02) { t in 30 - 3.6 * t / 0.3 }
+        maker.tone(mph: 26.4, seconds: 1.5, jitter: 0.02)
+        maker.noise(seconds: 6)
+        let readings = try detectInStartOrder(maker.edges)
+        let near30 = readings.filter { abs($0.speed.mph - 30) < 0.8 }
+        #expect(near30.count == 1, "\(readings.map { ($0.speed.mph, $0.durationNs, $0.flags) })")
+    }
+
     @Test("a slow car's weak, scattered early tone shared out between two held tracks is one reading with its steady tone, not two")
     func scatteredEarlyToneIsFoldedIn() throws {
         // A car approaching at 13 mph is first heard only in short bursts
