@@ -166,6 +166,19 @@ struct DopplerDetectorTests {
         #expect(readings.allSatisfy { $0.flags.contains(.overlapping) })
     }
 
+    /// A second of noise; a car receding at 30 mph in the far lane, its cosine
+    /// growing from x = 4 m for 2.5 s; the lock breaking for 40 ms (shorter
+    /// than the hold, so the tracker keeps one pass); then 1.5 s of steady
+    /// tone at 30 mph. What follows decides whose that tone was.
+    static func recedingToneWithABreak() -> EdgeMaker {
+        var maker = EdgeMaker(seed: 41)
+        maker.noise(seconds: 1)
+        maker.passingTone(mph: 30, lateralMetres: 5, fromMetres: 4, metresPerSecond: 13.4, seconds: 2.5, jitter: 0.02)
+        maker.silence(seconds: 0.04)
+        maker.tone(mph: 30, seconds: 1.5, jitter: 0.02)
+        return maker
+    }
+
     @Test("a receding car handing over to an approaching car at its own speed is two readings, cut where the lock broke")
     func sameSpeedHandoverIsCutAtTheBreak() throws {
         // A car recedes at 30 mph in the far lane, its cosine growing from x = 4 m;
@@ -173,11 +186,7 @@ struct DopplerDetectorTests {
         // 40 ms as the one return overtakes the other (shorter than the hold, so
         // the tracker keeps one pass). No step marks the handover: the climb at
         // the start and the sag at the end say there were two cars.
-        var maker = EdgeMaker(seed: 41)
-        maker.noise(seconds: 1)
-        maker.passingTone(mph: 30, lateralMetres: 5, fromMetres: 4, metresPerSecond: 13.4, seconds: 2.5, jitter: 0.02)
-        maker.silence(seconds: 0.04)
-        maker.tone(mph: 30, seconds: 1.5, jitter: 0.02)
+        var maker = Self.recedingToneWithABreak()
         maker.passingTone(mph: 30, lateralMetres: 2, fromMetres: 10, metresPerSecond: -13.4, seconds: 0.6, jitter: 0.02)
         maker.noise(seconds: 6)
         let readings = try detectInStartOrder(maker.edges)
@@ -195,11 +204,7 @@ struct DopplerDetectorTests {
         // tone sinks 12% over 0.3 s into a slower car's steady tone, which
         // lingers (`PassEnd.sag`). Nothing says an approaching car took over
         // at the break, so the pass is not cut there.
-        var maker = EdgeMaker(seed: 41)
-        maker.noise(seconds: 1)
-        maker.passingTone(mph: 30, lateralMetres: 5, fromMetres: 4, metresPerSecond: 13.4, seconds: 2.5, jitter: 0.02)
-        maker.silence(seconds: 0.04)
-        maker.tone(mph: 30, seconds: 1.5, jitter: 0.02)
+        var maker = Self.recedingToneWithABreak()
         maker.tone(seconds: 0.3, jitter: 0.02) { t in 30 - 3.6 * t / 0.3 }
         maker.tone(mph: 26.4, seconds: 1.5, jitter: 0.02)
         maker.noise(seconds: 6)
