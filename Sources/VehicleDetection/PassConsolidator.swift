@@ -58,9 +58,9 @@ struct PassConsolidator: Sendable {
         // A receding vehicle emerging is never joined to an earlier one. (With
         // I/Q, a segment heard approaching that opens low is the rest of an
         // approaching vehicle's tone, whose opening blended with another's.)
-        let rises = segment.startsWithRise(riseFraction: configuration.riseStartFraction, trendFraction: configuration.riseTrendFraction)
+        let emerging = rises(segment)
             && segment.direction(lagMeansApproaching: configuration.quadratureLagMeansApproaching) != .approaching
-        let candidates = rises ? [] : open.indices.compactMap { index in disagreement(open[index], segment, laterPlateauHz: laterPlateauHz).map { (index, $0) } }
+        let candidates = emerging ? [] : open.indices.compactMap { index in disagreement(open[index], segment, laterPlateauHz: laterPlateauHz).map { (index, $0) } }
         if let index = candidates.min(by: { $0.1 < $1.1 })?.0 {
             var joined = open.remove(at: index)
             // A stray scrap is dropped, and the segment stands in its place.
@@ -161,7 +161,7 @@ struct PassConsolidator: Sendable {
     /// did not hear receding: a scrap of tone or a receding vehicle is not held.
     private func arrivalDeadline(of pass: PassTrack) -> UInt64 {
         guard pass.durationNs >= configuration.fragmentNs,
-            !pass.startsWithRise(riseFraction: configuration.riseStartFraction, trendFraction: configuration.riseTrendFraction),
+            !rises(pass),
             pass.direction(lagMeansApproaching: configuration.quadratureLagMeansApproaching) != .receding
         else { return 0 }
         let metresPerSecond = configuration.radialMetresPerSecond(hz: pass.plateauHz)
@@ -180,6 +180,11 @@ struct PassConsolidator: Sendable {
         open.removeAll()
     }
 
+    /// Whether a segment opens with a climb (a receding vehicle).
+    private func rises(_ segment: PassTrack) -> Bool {
+        segment.startsWithRise(riseFraction: configuration.riseStartFraction, trendFraction: configuration.riseTrendFraction)
+    }
+
     /// How far apart two segments' tones are, as a fraction of the allowed
     /// difference (below 1 means they may be joined), or nil if they cannot be.
     /// `laterPlateauHz` is `later.plateauHz`, taken once for all the held vehicles.
@@ -196,10 +201,14 @@ struct PassConsolidator: Sendable {
         // is another vehicle emerging.
         if earlier.maskedUntilNs > 0, later.openingHz < earlier.plateauHz * (1 - configuration.continuityTolerance) { return nil }
         var plateaus = abs(ratio - 1) / configuration.joinTolerance
-        // A receding vehicle cut off at a step was still climbing when the
-        // other vehicle masked it: heard again, its tone can only be higher,
-        // by what its cosine had left to grow.
-        if earlier.maskedUntilNs > 0, ratio > 1 { plateaus = min(plateaus, (ratio - 1) / configuration.riseSplitFraction) }
+        // A receding vehicle cut off at a step, or where another tone took the
+        // comparator, was still climbing when the other vehicle masked it:
+        // heard again, its tone can only be higher, by what its cosine had
+        // left to grow (unless the later segment climbs from low itself: a
+        // vehicle emerging, which `submit` never joins).
+        if ratio > 1, earlier.maskedUntilNs > 0 || (earlier.handedOver && rises(earlier)) {
+            plateaus = min(plateaus, (ratio - 1) / configuration.riseSplitFraction)
+        }
         let continuity = abs(later.openingHz / earlier.recentFrequencyHz - 1) / configuration.continuityTolerance
         let best = min(plateaus, continuity)
         return best <= 1 ? best : nil

@@ -255,6 +255,29 @@ struct DopplerDetectorTests {
         #expect(abs(readings[1].speed.mph - 17.9) < 0.6)
     }
 
+    @Test("a receding car whose climbing tone another car's took at once is one reading when it is heard again, higher")
+    func recedingCarCutAbruptlyRejoins() throws {
+        // A receding car's tone climbs from 25 to 28 mph and holds there; a
+        // car approaching at 22 mph takes the comparator at once (no step to
+        // cut at: a handover), holds it 1.5 s and sags at the sensor. The
+        // receding car is heard again at 29.9 mph, 6.8% above its first part:
+        // its cosine kept growing while it was masked.
+        var maker = EdgeMaker(seed: 38)
+        maker.noise(seconds: 1)
+        maker.tone(seconds: 0.6, jitter: 0.02) { t in 25 + 3 * t / 0.6 }
+        maker.tone(mph: 28, seconds: 0.6, jitter: 0.02)
+        maker.tone(mph: 22, seconds: 1.5, jitter: 0.02)
+        maker.passingTone(mph: 22, lateralMetres: 2, fromMetres: 8, metresPerSecond: -9.8, seconds: 0.7, jitter: 0.02)
+        maker.noise(seconds: 0.3)
+        maker.tone(mph: 29.9, seconds: 1.5, jitter: 0.02)
+        maker.noise(seconds: 6)
+        let readings = try detectInStartOrder(maker.edges)
+        let receding = readings.filter { $0.speed.mph > 25 }
+        try #require(receding.count == 1, "\(readings.map { ($0.speed.mph, $0.flags) })")
+        #expect(abs(receding[0].speed.mph - 29.9) < 0.6)
+        #expect(readings.contains { abs($0.speed.mph - 22) < 0.6 })
+    }
+
     @Test("a slower approaching car's steady tone, after a faster receding car's, is no sag: each car is one reading, ending at its own sag")
     func slowerToneAfterFasterIsNoSag() throws {
         // A car recedes at 60 mph 5 m out, its tone reaching 59.6 mph; it gives
