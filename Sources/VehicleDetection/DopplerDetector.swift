@@ -274,7 +274,7 @@ public struct DopplerDetector: Sendable {
         drop.after.append(tone)
         pendingDrop = drop
         guard drop.after.count >= PendingDrop.decideWindows else { return true }
-        let hz = drop.after.map(\.frequencyHz).sorted()[drop.after.count / 2]
+        let hz = drop.after.medianFrequencyHz
         if hz >= drop.levelHz * (1 - configuration.continuityTolerance), hz <= drop.levelHz * (1 + PendingDrop.climbFraction) {
             pendingDrop = nil
             for window in drop.after where pass?.accepts(window, tolerance: configuration.continuityTolerance) == true { pass?.append(window) }
@@ -288,11 +288,12 @@ public struct DopplerDetector: Sendable {
     /// sensor: the dropped windows are its sag's tail, and those heard since
     /// go back to the tracker.
     private mutating func confirmPendingDrop(into readings: inout [Reading]) {
-        guard let drop = pendingDrop.take(), let lastDropped = drop.dropped.last else { return }
+        guard let drop = pendingDrop.take() else { return }
+        let lastDroppedNs = drop.dropped[drop.dropped.count - 1].endNs
         let ceiling = (drop.dropped.map(\.frequencyHz).max() ?? drop.levelHz) * (1 + configuration.continuityTolerance)
         pendingSag = PendingSag(
             levelHz: drop.levelHz, ceilingHz: ceiling,
-            untilNs: lastDropped.endNs + configuration.sagTailNs, decideByNs: lastDropped.endNs + 2 * configuration.sagTailNs,
+            untilNs: lastDroppedNs + configuration.sagTailNs, decideByNs: lastDroppedNs + 2 * configuration.sagTailNs,
             fellGradually: false, tail: drop.dropped + drop.after)
         confirmPendingSag(reachedSensor: true, into: &readings)
     }
@@ -315,7 +316,7 @@ public struct DopplerDetector: Sendable {
     private mutating func splitAtRise(into readings: inout [Reading]) {
         guard var earlier = pass else { return }
         let later = earlier.splitAtRise(riseFraction: configuration.riseSplitFraction)
-        let rising = earlier.startsWithRise(riseFraction: configuration.riseStartFraction, trendFraction: configuration.riseTrendFraction)
+        let rising = earlier.startsWithRise(configuration)
         guard earlier.windows.count >= configuration.minimumWindows, !rising else {
             pass?.mayRiseSplit = false
             return
@@ -330,7 +331,7 @@ public struct DopplerDetector: Sendable {
     @inline(__always)
     private mutating func expirePass(at t: UInt64, into readings: inout [Reading]) {
         if let drop = pendingDrop {
-            if t > (drop.after.last ?? drop.dropped[drop.dropped.count - 1]).endNs &+ configuration.holdNs { confirmPendingDrop(into: &readings) }
+            if t > drop.lastHeardNs &+ configuration.holdNs { confirmPendingDrop(into: &readings) }
         } else if let pending = pendingSag {
             if t > (pending.tail.last?.endNs ?? pass?.lastConsistentEndNs ?? 0) &+ configuration.holdNs { confirmPendingSag(reachedSensor: true, into: &readings) }
         } else if let lastEndNs = pass?.lastConsistentEndNs, t > lastEndNs &+ configuration.holdNs {
@@ -417,13 +418,16 @@ private struct PendingSag: Sendable {
 private struct PendingDrop: Sendable {
     /// The pass's recent tone when the windows broke away.
     var levelHz: Double
+    /// The windows that broke away (never empty), and those heard after them.
     var dropped: [ToneWindow]
     var after: [ToneWindow] = []
 
+    /// When the last window held was heard.
+    var lastHeardNs: UInt64 { (after.last ?? dropped[dropped.count - 1]).endNs }
+
     /// Whether `tone` is at the dropped windows' tone still.
     func stillDropped(_ tone: ToneWindow, tolerance: Double) -> Bool {
-        let sorted = dropped.map(\.frequencyHz).sorted()
-        return abs(tone.frequencyHz / sorted[sorted.count / 2] - 1) <= tolerance
+        abs(tone.frequencyHz / dropped.medianFrequencyHz - 1) <= tolerance
     }
 
     /// Windows heard after the drop that decide it.

@@ -58,7 +58,7 @@ struct PassConsolidator: Sendable {
         // A receding vehicle emerging is never joined to an earlier one. (With
         // I/Q, a segment heard approaching that opens low is the rest of an
         // approaching vehicle's tone, whose opening blended with another's.)
-        let emerging = rises(segment)
+        let emerging = segment.startsWithRise(configuration)
             && segment.direction(lagMeansApproaching: configuration.quadratureLagMeansApproaching) != .approaching
         let candidates = emerging ? [] : open.indices.compactMap { index in disagreement(open[index], segment, laterPlateauHz: laterPlateauHz).map { (index, $0) } }
         if let index = candidates.min(by: { $0.1 < $1.1 })?.0 {
@@ -161,7 +161,7 @@ struct PassConsolidator: Sendable {
     /// did not hear receding: a scrap of tone or a receding vehicle is not held.
     private func arrivalDeadline(of pass: PassTrack) -> UInt64 {
         guard pass.durationNs >= configuration.fragmentNs,
-            !rises(pass),
+            !pass.startsWithRise(configuration),
             pass.direction(lagMeansApproaching: configuration.quadratureLagMeansApproaching) != .receding
         else { return 0 }
         let metresPerSecond = configuration.radialMetresPerSecond(hz: pass.plateauHz)
@@ -178,11 +178,6 @@ struct PassConsolidator: Sendable {
     mutating func flush(into completed: inout [PassTrack]) {
         completed += open
         open.removeAll()
-    }
-
-    /// Whether a segment opens with a climb (a receding vehicle).
-    private func rises(_ segment: PassTrack) -> Bool {
-        segment.startsWithRise(riseFraction: configuration.riseStartFraction, trendFraction: configuration.riseTrendFraction)
     }
 
     /// How far apart two segments' tones are, as a fraction of the allowed
@@ -206,7 +201,7 @@ struct PassConsolidator: Sendable {
         // heard again, its tone can only be higher, by what its cosine had
         // left to grow (unless the later segment climbs from low itself: a
         // vehicle emerging, which `submit` never joins).
-        if ratio > 1, earlier.maskedUntilNs > 0 || (earlier.handedOver && rises(earlier)) {
+        if ratio > 1, earlier.maskedUntilNs > 0 || (earlier.handedOver && earlier.startsWithRise(configuration)) {
             plateaus = min(plateaus, (ratio - 1) / configuration.riseSplitFraction)
         }
         let continuity = abs(later.openingHz / earlier.recentFrequencyHz - 1) / configuration.continuityTolerance

@@ -50,7 +50,7 @@ struct PassEstimator {
         let plateauHz = Self.plateauHz(sorted, mark: Self.plateauQuantile)
         // A receding vehicle's tone climbs all through its pass and is true only
         // at its end (unless the pass ended in a sag: an approaching vehicle's tone took it over).
-        let rising = pass.startsWithRise(riseFraction: configuration.riseStartFraction, trendFraction: configuration.riseTrendFraction)
+        let rising = pass.startsWithRise(configuration)
         let estimateHz = rising && pass.end != .reachedSensor ? Self.plateauHz(sorted, mark: Self.risingPlateauQuantile) : plateauHz
         let onPlateau = frequencies.reduce(0) { $0 + (abs($1 / plateauHz - 1) <= configuration.plateauTolerance ? 1 : 0) }
         guard onPlateau >= configuration.minimumWindows else { return nil }

@@ -188,8 +188,7 @@ struct PassTrack: Sendable {
     /// rider's, say, under a car's), not this one's cosine.
     func sagContinues(into lower: ArraySlice<ToneWindow>, sagFraction: Double) -> Bool {
         guard windows.count >= 5, !lower.isEmpty else { return false }
-        let sorted = lower.map(\.frequencyHz).sorted()
-        let level = sorted[sorted.count / 2]
+        let level = lower.medianFrequencyHz
         let recent = recentFrequencyHz
         return recent < peakHz * (1 - sagFraction / 4) && level < peakHz * (1 - sagFraction)
             && level > recent * (1 - 2 * sagFraction) && level < wobbleLevelHz * (1 - sagFraction / 2)
@@ -292,6 +291,11 @@ struct PassTrack: Sendable {
     func startsWithRise(riseFraction: Double, trendFraction: Double) -> Bool {
         guard windows.count >= 3 else { return false }
         return climbsFromOpening(riseFraction: riseFraction, trendFraction: trendFraction) && !isWobbling
+    }
+
+    /// `startsWithRise(riseFraction:trendFraction:)` with the detector's settings.
+    func startsWithRise(_ configuration: DopplerConfiguration) -> Bool {
+        startsWithRise(riseFraction: configuration.riseStartFraction, trendFraction: configuration.riseTrendFraction)
     }
 
     private func climbsFromOpening(riseFraction: Double, trendFraction: Double) -> Bool {

@@ -313,12 +313,12 @@ public struct TimeOfFlightDetector: Sendable {
         private func oneVehicle(_ pairs: [(Int, Int)], delay: Int64, _ a: [Int64], seed: (Int, Int)) -> [(Int, Int)] {
             guard pairs.count > 1 else { return pairs }
             let metresPerNs = spacingMetres / Double(abs(delay))
-            let maximumAxleSpacingMetres = abs(delay) > floorGapNs ? Self.riderAxleSpacingMetres : self.maximumAxleSpacingMetres
+            let widestAxles = abs(delay) > floorGapNs ? Self.riderAxleSpacingMetres : maximumAxleSpacingMetres
             var runs: [Range<Int>] = []
             var runStart = 0
             for index in 1..<pairs.count {
                 let apart = Double(a[pairs[index].0] - a[pairs[index - 1].0]) * metresPerNs
-                if apart > maximumAxleSpacingMetres {
+                if apart > widestAxles {
                     runs.append(runStart..<index)
                     runStart = index
                 }

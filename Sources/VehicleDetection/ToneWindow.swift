@@ -1,6 +1,14 @@
 import SpeedDomain
 
 /// A few consecutive periods of channel 0, summarised.
+extension Collection<ToneWindow> {
+    /// The median tone of the windows (the upper one of an even count), Hz; at least one window.
+    var medianFrequencyHz: Double {
+        let sorted = map(\.frequencyHz).sorted()
+        return sorted[sorted.count / 2]
+    }
+}
+
 struct ToneWindow: Sendable, Hashable {
     var startNs: UInt64
     var endNs: UInt64
