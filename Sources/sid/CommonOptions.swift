@@ -24,8 +24,21 @@ struct StoreOptions: ParsableArguments {
         store ?? configuration?.store ?? "sid.sqlite"
     }
 
+    /// Opens the store, creating it if there is none (for commands that record).
     func openStore(_ configuration: DeviceConfiguration?) throws -> DeviceStore {
         try DeviceStore(path: storePath(configuration))
+    }
+
+    /// Opens a store that must already exist (for commands that read or close
+    /// sessions), so a mistyped path is refused rather than created empty.
+    /// - Throws: `CommandError` naming the path and where it came from when there is no such file.
+    func openExistingStore(_ configuration: DeviceConfiguration?) throws -> DeviceStore {
+        let path = storePath(configuration)
+        guard FileManager.default.fileExists(atPath: path) else {
+            let source = store != nil ? "--store" : configuration != nil ? "the 'store' of \(config ?? "the configuration")" : "the default; give --store or --config"
+            throw CommandError.noStore(path: path, source: source)
+        }
+        return try DeviceStore(path: path)
     }
 }
 

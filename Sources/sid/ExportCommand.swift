@@ -18,7 +18,7 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let configuration = try storeOptions.loadConfiguration()
-        let store = try storeOptions.openStore(configuration)
+        let store = try storeOptions.openExistingStore(configuration)
         guard let stored = try store.session(id: id) else { throw ValidationError("no session '\(id)' in \(storeOptions.storePath(configuration))") }
         guard !stored.session.isOpen else { throw ValidationError("session '\(id)' is still open; stop it first ('sid session stop \(id)')") }
         let readings = try store.readings(inSession: id)

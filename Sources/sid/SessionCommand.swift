@@ -62,7 +62,7 @@ struct SessionCommand: ParsableCommand {
 
         func run() throws {
             let configuration = try storeOptions.loadConfiguration()
-            let store = try storeOptions.openStore(configuration)
+            let store = try storeOptions.openExistingStore(configuration)
             try store.closeSession(id: id, endedAtNs: Int64(Date().timeIntervalSince1970 * 1e9))
             print(SummaryText.render(try store.summary(ofSession: id), session: try store.session(id: id)))
         }
@@ -74,7 +74,7 @@ struct SessionCommand: ParsableCommand {
 
         func run() throws {
             let configuration = try storeOptions.loadConfiguration()
-            let store = try storeOptions.openStore(configuration)
+            let store = try storeOptions.openExistingStore(configuration)
             let sessions = try store.sessions()
             if sessions.isEmpty { print("no sessions in \(storeOptions.storePath(configuration))") }
             for stored in sessions {

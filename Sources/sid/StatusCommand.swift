@@ -11,7 +11,7 @@ struct Status: ParsableCommand {
     func run() throws {
         let configuration = try storeOptions.loadConfiguration()
         let path = storeOptions.storePath(configuration)
-        let store = try storeOptions.openStore(configuration)
+        let store = try storeOptions.openExistingStore(configuration)
         let integrity = try store.integrityCheck()
         let sessions = try store.sessions()
         let open = try store.openSessions()

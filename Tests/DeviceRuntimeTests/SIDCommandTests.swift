@@ -99,4 +99,17 @@ struct SIDCommandTests {
         let store = try DeviceStore(path: directory.appendingPathComponent("s.sqlite").path)
         #expect(try store.sessions().isEmpty)
     }
+
+    @Test(
+        "a command that reads the store refuses a store file that does not exist, and creates none",
+        arguments: [["status"], ["session", "list"], ["export", "abc"], ["session", "stop", "abc"]])
+    func missingStore(command: [String]) async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try await Self.run(command + ["--store", "nosuchstore.sqlite"], in: directory)
+        #expect(run.status == 1)
+        #expect(run.error.contains("no store at nosuchstore.sqlite (--store)"), "\(run.error)")
+        #expect(!run.error.contains("Usage"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    }
 }
