@@ -75,6 +75,10 @@ public enum CaptureFormat {
                 .unknownSensorKind, file: file, line: kindLine,
                 "unknown sensor kind '\(kindName)' (expected doppler, doppler-iq or time-of-flight)")
         }
+        if let problem = kind.parameterProblem {
+            let (text, line) = try field(kind.parameterName)
+            throw CaptureError(.badField, file: file, line: line, "'\(kind.parameterName)' \(problem), found '\(text)'")
+        }
         let (pinsText, pinsLine) = try field("pins")
         let pins = pinsText.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         guard pins.count == kind.channelCount, Set(pins).count == pins.count else {

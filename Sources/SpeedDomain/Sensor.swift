@@ -40,6 +40,27 @@ public enum SensorKind: Sendable, Hashable, Codable {
         }
     }
 
+    /// The parameter's name in capture files and configuration: `carrier-hz` or `spacing-m`.
+    public var parameterName: String {
+        switch self {
+        case .doppler, .dopplerQuadrature: return "carrier-hz"
+        case .timeOfFlight: return "spacing-m"
+        }
+    }
+
+    /// Why the parameter cannot be a real sensor's (a carrier that is not a
+    /// radar band, detectors closer than 10 cm), or nil when it can. Capture
+    /// files and configuration check it where they read it, so the error can
+    /// name the line; the detector refuses the same values.
+    public var parameterProblem: String? {
+        switch self {
+        case .doppler(let hz), .dopplerQuadrature(let hz):
+            return hz.isFinite && hz > 1e9 ? nil : "must be a radar carrier in Hz, such as 10525000000"
+        case .timeOfFlight(let metres):
+            return metres.isFinite && metres > 0.1 ? nil : "must be the detector spacing in metres, more than 0.1"
+        }
+    }
+
     /// The carrier frequency for Doppler kinds.
     public var carrierHz: Double? {
         switch self {

@@ -69,13 +69,10 @@ struct Run: AsyncParsableCommand {
         var logger = Logger(label: "sid")
         logger.logLevel = verbose ? .debug : .warning
         let source = try makeSource(configuration)
-        let store = try storeOptions.openStore(configuration)
         let limit = try resolvedLimit(configuration)
-        var settings = configuration?.detector ?? DetectorSettings()
-        if let simulated = source as? SimulatedEdgeSource, configuration == nil {
-            settings.mountingAngleDegrees = simulated.scenario.sensor.mountingAngleDegrees
-        }
-        if let mountingAngle { settings.mountingAngleDegrees = mountingAngle }
+        // Everything is checked before the store is opened, so a refused run leaves no store behind.
+        let settings = try detectorSettings(configuration, sensor: source)
+        let store = try storeOptions.openStore(configuration)
 
         let (sessionRecord, isNew) = try resolveSession(store: store, configuration: configuration, source: source)
         let unitLabel = limit.unit
@@ -112,6 +109,26 @@ struct Run: AsyncParsableCommand {
         }
     }
 
+    /// The detector's settings for this run, checked against the source's sensor.
+    /// - Throws: `ValidationError` naming `--mounting-angle` when that option is at fault,
+    ///   else the `DetectorConfigurationError`.
+    private func detectorSettings(_ configuration: DeviceConfiguration?, sensor source: any EdgeSource) throws -> DetectorSettings {
+        var settings = configuration?.detector ?? DetectorSettings()
+        if let simulated = source as? SimulatedEdgeSource, configuration == nil {
+            settings.mountingAngleDegrees = simulated.scenario.sensor.mountingAngleDegrees
+        }
+        if let mountingAngle { settings.mountingAngleDegrees = mountingAngle }
+        do {
+            _ = try VehicleDetector(sensor: source.sensor.kind, settings: settings)
+        } catch {
+            if error.field == "mounting-angle-deg", let mountingAngle {
+                throw ValidationError("--mounting-angle \(mountingAngle.formatted()): \(error.detail)")
+            }
+            throw error
+        }
+        return settings
+    }
+
     private func resolvedLimit(_ configuration: DeviceConfiguration?) throws -> SpeedLimit {
         var fallback = configuration?.site.speedLimit ?? SpeedLimit(30)
         if configuration == nil, backend == .simulator, let scenario = try? Scenario.resolve(input ?? scenario) { fallback = scenario.limit }
@@ -119,12 +136,15 @@ struct Run: AsyncParsableCommand {
     }
 
     /// The session to record into: an existing open one, or a new one anchored now.
-    private func resolveSession(store: DeviceStore, configuration: DeviceConfiguration?, source: any EdgeSource) throws -> (Session, Bool) {
+    func validate() throws {
         if let id = session, !backend.isLive {
             // A started session's clock is anchored to this machine's monotonic clock,
             // which only a live backend shares; a simulation or a replay has its own.
             throw ValidationError("--session \(id): only a live sensor run records into a session started with 'sid session start'; simulator and replay runs make their own session")
         }
+    }
+
+    private func resolveSession(store: DeviceStore, configuration: DeviceConfiguration?, source: any EdgeSource) throws -> (Session, Bool) {
         if let id = session {
             guard let stored = try store.session(id: id) else { throw ValidationError("no session '\(id)' in the store") }
             guard stored.session.isOpen else { throw ValidationError("session '\(id)' is already closed") }

@@ -112,4 +112,24 @@ struct SIDCommandTests {
         #expect(!run.error.contains("Usage"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
+
+    @Test(
+        "a run refused for its capture header or its settings names the place and leaves no store behind",
+        arguments: [
+            (["p9.edges"], "p9.edges:3: 'carrier-hz' must be a radar carrier"),
+            (["good.edges", "--mounting-angle", "85"], "--mounting-angle 85: must be at least 0 and under 80 degrees"),
+            (["good.edges", "--session", "abc"], "--session abc: only a live sensor run"),
+        ])
+    func refusedRunLeavesNoStore(arguments: [String], message: String) async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for (name, carrier) in [("p9.edges", "1000"), ("good.edges", "10525000000")] {
+            try "# sid-edge-capture 1\nsensor: doppler\ncarrier-hz: \(carrier)\npins: A\n---\n100\n200\n".write(
+                to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        let run = try await Self.run(["run", "--backend", "replay"] + arguments + ["--store", "fresh.sqlite"], in: directory)
+        #expect(run.status != 0)
+        #expect(run.error.contains(message), "\(run.error)")
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("fresh.sqlite").path))
+    }
 }

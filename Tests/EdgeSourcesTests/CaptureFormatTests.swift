@@ -76,6 +76,15 @@ struct CaptureFormatTests {
         #expect(error?.line == 2)
     }
 
+    @Test("a carrier or spacing no real sensor has is refused, naming the header line")
+    func impossibleSensorParameter() {
+        let carrier = failure("# sid-edge-capture 1\nsensor: doppler\ncarrier-hz: 1000\npins: A\n---\n100\n")
+        #expect(carrier?.code == .badField)
+        #expect(carrier?.description.hasPrefix("test.edges:3: 'carrier-hz' must be a radar carrier") == true, "\(String(describing: carrier))")
+        let spacing = failure("# sid-edge-capture 1\nsensor: time-of-flight\npins: A B\nspacing-m: 0.05\n---\n")
+        #expect(spacing?.line == 4)
+    }
+
     @Test("other bad headers and pins are refused clearly")
     func otherErrors() {
         #expect(failure("hello\n")?.code == .missingHeader)
