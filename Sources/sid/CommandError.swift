@@ -1,8 +1,11 @@
+import Foundation
+
 /// A command that could not do its work, said plainly for the person at the
 /// terminal. Not a usage mistake, so it prints no usage text and exits 1.
 struct CommandError: Error, CustomStringConvertible {
     private enum Code {
         case noStore
+        case cannotWrite
     }
 
     private let code: Code
@@ -18,5 +21,19 @@ struct CommandError: Error, CustomStringConvertible {
     /// - Parameter source: where the path came from (`--store`, the configuration file, the default).
     static func noStore(path: String, source: String) -> CommandError {
         CommandError(.noStore, "no store at \(path) (\(source)); check the path: only 'sid run' and 'sid session start' create a store")
+    }
+
+    /// An output file could not be written.
+    /// - Parameter underlying: the error from writing, reduced to the system's reason where it has one.
+    static func cannotWrite(_ path: String, underlying: any Error) -> CommandError {
+        CommandError(.cannotWrite, "\(path): cannot write: \(reason(underlying))")
+    }
+
+    /// The operating system's words for a file error (`No such file or directory`), else the error's own.
+    private static func reason(_ error: any Error) -> String {
+        let nsError = error as NSError
+        if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? any Error { return reason(underlying) }
+        return nsError.localizedDescription
     }
 }

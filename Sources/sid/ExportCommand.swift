@@ -28,7 +28,7 @@ struct Export: ParsableCommand {
         }
         let text = format == .csv ? ReadingExport.csv(readings, session: stored.session) : try ReadingExport.json(readings, stored: stored)
         if let output {
-            try text.write(toFile: output, atomically: true, encoding: .utf8)
+            do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch { throw CommandError.cannotWrite(output, underlying: error) }
             print("wrote \(readings.count) readings to \(output)")
         } else {
             print(text, terminator: "")

@@ -72,6 +72,12 @@ struct SIDCommandTests {
         let lines = csv.output.split(separator: "\n")
         #expect(lines.first?.hasPrefix("session_id,site_id,time_utc") == true)
         #expect(lines.count == session.readingCount + 1)
+
+        let missing = directory.appendingPathComponent("missing/dir/x.csv").path
+        let unwritable = try await Self.run(["export", session.session.id, "--store", "s.sqlite", "-o", missing], in: directory)
+        #expect(unwritable.status == 1)
+        #expect(unwritable.error == "Error: \(missing): cannot write: No such file or directory\n", "\(unwritable.error)")
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("missing").path))
     }
 
     @Test("SIGTERM stops a run cleanly: readings so far committed, the session closed")
