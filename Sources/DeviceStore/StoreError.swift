@@ -1,3 +1,5 @@
+import Foundation
+
 /// An error from the device store, naming the store file and what failed.
 ///
 /// Follows the house pattern: a struct with a private code enum and static
@@ -51,8 +53,9 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         self.detail = detail
     }
 
+    /// The store file and what failed, in words (the code is for programs, not people).
     public var description: String {
-        "device store \(path): \(code): \(detail)"
+        "device store \(path): \(detail)"
     }
 
     static func openFailed(path: String, underlying: any Error) -> StoreError {
@@ -68,7 +71,7 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 
     static func unknownSession(path: String, id: String) -> StoreError {
-        StoreError(.unknownSession, path: path, detail: "no session with id '\(id)'")
+        StoreError(.unknownSession, path: path, detail: "no session '\(id)'")
     }
 
     static func duplicateSession(path: String, id: String) -> StoreError {
@@ -76,7 +79,8 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 
     static func sessionClosed(path: String, id: String, endedAtNs: Int64) -> StoreError {
-        StoreError(.sessionClosed, path: path, detail: "session '\(id)' was closed at \(endedAtNs) ns")
+        let ended = Date(timeIntervalSince1970: Double(endedAtNs) / 1e9).formatted(.iso8601)
+        return StoreError(.sessionClosed, path: path, detail: "session '\(id)' is already closed (at \(ended))")
     }
 
     static func invalidArgument(path: String, _ detail: String) -> StoreError {

@@ -6,6 +6,8 @@ struct CommandError: Error, CustomStringConvertible {
     private enum Code {
         case noStore
         case cannotWrite
+        case unknownSession
+        case openSession
     }
 
     private let code: Code
@@ -21,6 +23,16 @@ struct CommandError: Error, CustomStringConvertible {
     /// - Parameter source: where the path came from (`--store`, the configuration file, the default).
     static func noStore(path: String, source: String) -> CommandError {
         CommandError(.noStore, "no store at \(path) (\(source)); check the path: only 'sid run' and 'sid session start' create a store")
+    }
+
+    /// The store has no session with the id given.
+    static func unknownSession(_ id: String, store: String) -> CommandError {
+        CommandError(.unknownSession, "no session '\(id)' in \(store) (see 'sid session list')")
+    }
+
+    /// The session is still recording, so its readings are not final.
+    static func openSession(_ id: String) -> CommandError {
+        CommandError(.openSession, "session '\(id)' is still open; stop it first ('sid session stop \(id)')")
     }
 
     /// An output file could not be written.

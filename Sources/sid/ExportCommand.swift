@@ -19,8 +19,8 @@ struct Export: ParsableCommand {
     func run() throws {
         let configuration = try storeOptions.loadConfiguration()
         let store = try storeOptions.openExistingStore(configuration)
-        guard let stored = try store.session(id: id) else { throw ValidationError("no session '\(id)' in \(storeOptions.storePath(configuration))") }
-        guard !stored.session.isOpen else { throw ValidationError("session '\(id)' is still open; stop it first ('sid session stop \(id)')") }
+        guard let stored = try store.session(id: id) else { throw CommandError.unknownSession(id, store: store.path) }
+        guard !stored.session.isOpen else { throw CommandError.openSession(id) }
         let readings = try store.readings(inSession: id)
         if format == .bundle {
             print("wrote \(readings.count) readings to \(try BundleExport.write(stored, readings: readings, keyPath: key, output: output))")

@@ -138,4 +138,30 @@ struct SIDCommandTests {
         #expect(run.error.contains(message), "\(run.error)")
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("fresh.sqlite").path))
     }
+
+    @Test("unknown, open and closed sessions are plain errors in words, without usage text or internal names")
+    func sessionErrors() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let start = try await Self.run(["session", "start", "--site", "HIGH-ST", "--store", "s.sqlite"], in: directory)
+        #expect(start.status == 0, "\(start.error)")
+        let id = start.output.trimmingCharacters(in: .whitespacesAndNewlines)
+
+        let open = try await Self.run(["export", id, "--store", "s.sqlite"], in: directory)
+        #expect(open.status == 1)
+        #expect(open.error == "Error: session '\(id)' is still open; stop it first ('sid session stop \(id)')\n")
+        let unknown = try await Self.run(["export", "bogus", "--store", "s.sqlite"], in: directory)
+        #expect(unknown.status == 1)
+        #expect(unknown.error == "Error: no session 'bogus' in s.sqlite (see 'sid session list')\n")
+        let stopUnknown = try await Self.run(["session", "stop", "bogus", "--store", "s.sqlite"], in: directory)
+        #expect(stopUnknown.status == 1)
+        #expect(stopUnknown.error == "Error: device store s.sqlite: no session 'bogus'\n")
+
+        #expect(try await Self.run(["session", "stop", id, "--store", "s.sqlite"], in: directory).status == 0)
+        let again = try await Self.run(["session", "stop", id, "--store", "s.sqlite"], in: directory)
+        #expect(again.status == 1)
+        let closedAt = try #require(try DeviceStore(path: directory.appendingPathComponent("s.sqlite").path).session(id: id)?.session.endedAtNs)
+        let iso = Date(timeIntervalSince1970: Double(closedAt) / 1e9).formatted(.iso8601)
+        #expect(again.error == "Error: device store s.sqlite: session '\(id)' is already closed (at \(iso))\n", "\(again.error)")
+    }
 }
