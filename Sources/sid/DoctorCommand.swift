@@ -51,10 +51,10 @@ struct Doctor: ParsableCommand {
         }
         do {
             let store = try DeviceStore(path: path)
-            let problems = try store.integrityCheck()
+            let report = try store.integrityCheck()
             let open = try store.openSessions().count
-            guard problems.isEmpty else {
-                return HealthCheck("store", .failed, "\(path): \(problems.prefix(3).joined(separator: "; "))")
+            guard report == ["ok"] else {
+                return HealthCheck("store", .failed, "\(path): \(report.prefix(3).joined(separator: "; "))")
             }
             return HealthCheck("store", .ok, "\(path): integrity ok, \(open) open session(s)")
         } catch {
