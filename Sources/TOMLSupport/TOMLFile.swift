@@ -36,6 +36,11 @@ public enum TOMLFile {
             let data = try JSONSerialization.data(withJSONObject: object)
             value = try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+                let field = fractionInWholeNumberField(decoding: T.self, from: object)
+            {
+                throw ConfigurationError(file: file, line: nil, field: field, detail: "must be a whole number")
+            }
             throw ConfigurationError(decoding: error, file: file)
         } catch {
             throw ConfigurationError(file: file, line: nil, field: nil, detail: "\(error)")
@@ -57,6 +62,50 @@ public enum TOMLFile {
         if let double = value.double { return double }
         if let string = value.string { return string }
         return String(describing: value)
+    }
+
+    /// The field holding a fraction where the type wants a whole number, if
+    /// that is why decoding failed. (Foundation's `JSONDecoder` on Linux
+    /// reports it only as "not valid JSON", with no field.) Each fractional
+    /// number is tried as a whole one in turn: the first whose change makes
+    /// that error go away is the one at fault.
+    static func fractionInWholeNumberField<T: Decodable>(decoding type: T.Type, from object: Any) -> String? {
+        for path in fractionalNumberPaths(in: object, path: []) {
+            let patched = replacingValue(at: path[...], in: object) { value in (value as? Double).map { Int($0.rounded(.towardZero)) } ?? value }
+            guard let data = try? JSONSerialization.data(withJSONObject: patched) else { continue }
+            do {
+                _ = try JSONDecoder().decode(T.self, from: data)
+            } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+                continue
+            } catch {}
+            return path.joined(separator: ".")
+        }
+        return nil
+    }
+
+    /// Paths of the numbers in `object` that have a fractional part, in key order.
+    private static func fractionalNumberPaths(in object: Any, path: [String]) -> [[String]] {
+        if let table = object as? [String: Any] {
+            return table.keys.sorted().flatMap { fractionalNumberPaths(in: table[$0]!, path: path + [$0]) }
+        }
+        if let array = object as? [Any] {
+            return array.indices.flatMap { fractionalNumberPaths(in: array[$0], path: path + ["\($0)"]) }
+        }
+        if let number = object as? Double, !(object is Int), number.rounded(.towardZero) != number { return [path] }
+        return []
+    }
+
+    private static func replacingValue(at path: ArraySlice<String>, in object: Any, with change: (Any) -> Any) -> Any {
+        guard let key = path.first else { return change(object) }
+        if var table = object as? [String: Any], let child = table[key] {
+            table[key] = replacingValue(at: path.dropFirst(), in: child, with: change)
+            return table
+        }
+        if var array = object as? [Any], let index = Int(key), array.indices.contains(index) {
+            array[index] = replacingValue(at: path.dropFirst(), in: array[index], with: change)
+            return array
+        }
+        return object
     }
 
     /// Finds keys present in the file that the decoded type does not write

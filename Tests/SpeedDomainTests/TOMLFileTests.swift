@@ -26,6 +26,16 @@ struct TOMLFileTests {
         }
     }
 
+    @Test("a fraction where a whole number belongs is named by its path")
+    func fractionForWholeNumber() {
+        #expect {
+            _ = try TOMLFile.decode(Sample.self, from: "name = \"a\"\nspeed = 20.5\n[inner]\ncount = 2.5\n", file: "s.toml")
+        } throws: { error in
+            let e = error as? ConfigurationError
+            return e?.file == "s.toml" && e?.field == "inner.count" && e?.detail == "must be a whole number"
+        }
+    }
+
     @Test("a missing, mistyped or unknown field is named by its path")
     func fieldErrors() {
         func field(_ text: String) -> String? {
