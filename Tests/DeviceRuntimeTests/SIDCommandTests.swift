@@ -164,4 +164,23 @@ struct SIDCommandTests {
         let iso = Date(timeIntervalSince1970: Double(closedAt) / 1e9).formatted(.iso8601)
         #expect(again.error == "Error: device store s.sqlite: session '\(id)' is already closed (at \(iso))\n", "\(again.error)")
     }
+
+    @Test("run --verbose logs each committed batch: its readings and session, one line per commit")
+    func verboseLogsCommits() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let scenario = try writeScenario(in: directory, seconds: 60)
+        let run = try await Self.run(["run", "--scenario", scenario, "--store", "s.sqlite", "--verbose"], in: directory)
+        #expect(run.status == 0, "\(run.error)")
+        let session = try #require(try DeviceStore(path: directory.appendingPathComponent("s.sqlite").path).sessions().first)
+        let commits = run.error.split(separator: "\n").filter { $0.contains("committed readings") && $0.contains("session=\(session.session.id)") }
+        let logged = commits.compactMap { line in line.split(separator: " ").first { $0.hasPrefix("readings=") }.flatMap { Int($0.dropFirst(9)) } }
+        #expect(!commits.isEmpty)
+        #expect(logged.count == commits.count)
+        #expect(logged.reduce(0, +) == session.readingCount)
+        #expect(run.output.contains("\(commits.count) batched commits"))
+
+        let quiet = try await Self.run(["run", "--scenario", scenario, "--store", "s.sqlite"], in: directory)
+        #expect(!quiet.error.contains("committed readings"))
+    }
 }
