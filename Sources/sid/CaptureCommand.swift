@@ -17,16 +17,23 @@ struct Capture: AsyncParsableCommand {
 
     @Option(help: "Where edges come from: simulator, replay or gpio.") var backend: BackendName = .simulator
     @Option(help: "Device configuration file (TOML), for --backend gpio's [gpio] table.") var config: String?
-    @Argument(help: "The capture file, for --backend replay.") var input: String?
-    @Option(help: "Simulator scenario name or .toml path.") var scenario: String = "quiet-20mph"
+    @Argument(help: "The capture file for --backend replay, or the scenario for the simulator (instead of --scenario).") var input: String?
+    @Option(help: "Simulator scenario name or .toml path (default: \(BackendName.defaultScenario)).") var scenario: String?
     @Option(name: .shortAndLong, help: "The capture file to write.") var output: String
     @Option(help: "With the simulator: also write the ground truth (CSV) here.") var truth: String?
     @Option(help: "Stop after this many seconds of edges (0: until the source ends).") var seconds: Double = 0
 
+    func validate() throws {
+        try backend.checkSourceOptions(input: input, scenario: scenario)
+        if let truth, backend != .simulator {
+            throw ValidationError("--truth '\(truth)' is the simulator's ground truth; --backend \(backend.rawValue) has none to write")
+        }
+    }
+
     func run() async throws {
         let source: any EdgeSource
         switch backend {
-        case .simulator: source = SimulatedEdgeSource(scenario: try Scenario.resolve(input ?? scenario))
+        case .simulator: source = SimulatedEdgeSource(scenario: try Scenario.resolve(input ?? scenario ?? BackendName.defaultScenario))
         case .replay:
             guard let input else { throw ValidationError("--backend replay needs the capture file to read") }
             source = try ReplayEdgeSource(path: input)

@@ -44,11 +44,11 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Where edges come from: \(BackendName.allCases.map(\.rawValue).joined(separator: ", ")).")
     var backend: BackendName = .simulator
 
-    @Argument(help: "The capture file, for --backend replay.")
+    @Argument(help: "The capture file for --backend replay, or the scenario for the simulator (instead of --scenario).")
     var input: String?
 
-    @Option(help: "Simulator scenario: a bundled name (\(Scenario.bundledScenarioNames().joined(separator: ", "))) or a .toml path.")
-    var scenario: String = "quiet-20mph"
+    @Option(help: "Simulator scenario: a bundled name (\(Scenario.bundledScenarioNames().joined(separator: ", "))) or a .toml path (default: \(BackendName.defaultScenario)).")
+    var scenario: String?
 
     @Flag(help: "Pace the simulator to real time instead of running as fast as possible.")
     var realtime = false
@@ -100,7 +100,7 @@ struct Run: AsyncParsableCommand {
     private func makeSource(_ configuration: DeviceConfiguration?) throws -> any EdgeSource {
         switch backend {
         case .simulator:
-            return try Backend.simulator(scenario: input ?? scenario, realTime: realtime).makeSource()
+            return try Backend.simulator(scenario: scenarioName, realTime: realtime).makeSource()
         case .replay:
             guard let input else { throw ValidationError("--backend replay needs the capture file: sid run --backend replay FILE") }
             return try Backend.replay(path: input).makeSource()
@@ -131,12 +131,16 @@ struct Run: AsyncParsableCommand {
 
     private func resolvedLimit(_ configuration: DeviceConfiguration?) throws -> SpeedLimit {
         var fallback = configuration?.site.speedLimit ?? SpeedLimit(30)
-        if configuration == nil, backend == .simulator, let scenario = try? Scenario.resolve(input ?? scenario) { fallback = scenario.limit }
+        if configuration == nil, backend == .simulator, let scenario = try? Scenario.resolve(scenarioName) { fallback = scenario.limit }
         return try speedLimit(limit, unit: unit, fallback: fallback)
     }
 
     /// The session to record into: an existing open one, or a new one anchored now.
+    /// The simulator's scenario: `<input>`, else `--scenario`, else the default.
+    private var scenarioName: String { input ?? scenario ?? BackendName.defaultScenario }
+
     func validate() throws {
+        try backend.checkSourceOptions(input: input, scenario: scenario, realtime: realtime)
         if let id = session, !backend.isLive {
             // A started session's clock is anchored to this machine's monotonic clock,
             // which only a live backend shares; a simulation or a replay has its own.

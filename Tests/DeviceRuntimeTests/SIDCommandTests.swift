@@ -183,4 +183,36 @@ struct SIDCommandTests {
         let quiet = try await Self.run(["run", "--scenario", scenario, "--store", "s.sqlite"], in: directory)
         #expect(!quiet.error.contains("committed readings"))
     }
+
+    @Test(
+        "options a backend would ignore, or a scenario given twice, are refused naming them",
+        arguments: [
+            (["run", "rural-60mph", "--scenario", "quiet-20mph"], "as <input> 'rural-60mph' and --scenario 'quiet-20mph'"),
+            (["run", "--backend", "replay", "q.edges", "--scenario", "rural-60mph"], "--scenario 'rural-60mph' is for --backend simulator"),
+            (["run", "--backend", "replay", "q.edges", "--realtime"], "--realtime paces the simulator; --backend replay"),
+            (["run", "--backend", "gpio", "q.edges"], "--backend gpio takes no <input> ('q.edges')"),
+            (["capture", "rural-60mph", "--scenario", "quiet-20mph", "-o", "out.edges"], "as <input> 'rural-60mph' and --scenario 'quiet-20mph'"),
+            (["capture", "--backend", "replay", "q.edges", "--truth", "q2.csv", "-o", "out.edges"], "--truth 'q2.csv' is the simulator's ground truth; --backend replay"),
+        ])
+    func ignoredOptionsRefused(arguments: [String], message: String) async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "# sid-edge-capture 1\nsensor: doppler\ncarrier-hz: 10525000000\npins: A\n---\n100\n200\n".write(
+            to: directory.appendingPathComponent("q.edges"), atomically: true, encoding: .utf8)
+        let run = try await Self.run(arguments + (arguments[0] == "run" ? ["--store", "s.sqlite"] : []), in: directory)
+        #expect(run.status == 64)
+        #expect(run.error.contains(message), "\(run.error)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["q.edges"])
+    }
+
+    @Test("run and capture help say <input> is a capture file or a scenario")
+    func inputHelp() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for command in ["run", "capture"] {
+            let help = try await Self.run([command, "--help"], in: directory)
+            let flat = help.output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            #expect(flat.contains("<input> The capture file for --backend replay, or the scenario for the simulator (instead of --scenario)."), "\(help.output)")
+        }
+    }
 }
