@@ -60,7 +60,18 @@ func speedLimit(_ value: Int?, unit: String?, fallback: SpeedLimit) throws -> Sp
 
 extension Phase: ExpressibleByArgument {}
 extension SessionMode: ExpressibleByArgument {}
-extension ClockSource: ExpressibleByArgument {}
+extension ClockSource: ExpressibleByArgument {
+    /// `simulated` is the simulator's own clock, which a session started from
+    /// the command line (anchored to this machine's clocks now) never has, so
+    /// it is neither offered nor accepted.
+    public init?(argument: String) {
+        guard let source = ClockSource(rawValue: argument), source != .simulated else { return nil }
+        self = source
+    }
+
+    /// The values `--clock` offers: every source but `simulated`.
+    public static var allValueStrings: [String] { allCases.filter { $0 != .simulated }.map(\.rawValue) }
+}
 
 /// Formats a session summary for a person at a terminal.
 enum SummaryText {

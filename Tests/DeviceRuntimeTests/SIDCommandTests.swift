@@ -215,4 +215,19 @@ struct SIDCommandTests {
             #expect(flat.contains("<input> The capture file for --backend replay, or the scenario for the simulator (instead of --scenario)."), "\(help.output)")
         }
     }
+
+    @Test("session start's --clock offers and accepts the same five clocks; the simulator's own is refused")
+    func sessionClockValues() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let help = try await Self.run(["session", "start", "--help"], in: directory)
+        let flat = help.output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(flat.contains("(values: ntp, gps, phone, rtc, unsynchronised; default: unsynchronised)"), "\(help.output)")
+        let simulated = try await Self.run(["session", "start", "--clock", "simulated", "--site", "X", "--store", "s.sqlite"], in: directory)
+        #expect(simulated.status == 64)
+        #expect(simulated.error.contains("The value 'simulated' is invalid for '--clock <clock>'"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+        let phone = try await Self.run(["session", "start", "--clock", "phone", "--site", "X", "--store", "s.sqlite"], in: directory)
+        #expect(phone.status == 0, "\(phone.error)")
+    }
 }
