@@ -60,7 +60,7 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Evaluation phase: before, intervention or after.") var phase: Phase = .before
     @Option(help: "display-on or covert.") var mode: SessionMode = .covert
     @Option(help: "Angle between beam and road, degrees (overrides the configuration).") var mountingAngle: Double?
-    @Option(help: "Record into this already started session (see 'sid session start') instead of a new one.") var session: String?
+    @Option(help: "With --backend gpio only: record into this already started session (see 'sid session start') instead of a new one.") var session: String?
     @Flag(help: "Print each vehicle as it is measured.") var live = false
     @Flag(help: "Log every commit of readings (for diagnosing the store).") var verbose = false
 

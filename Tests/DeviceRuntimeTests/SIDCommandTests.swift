@@ -205,7 +205,7 @@ struct SIDCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["q.edges"])
     }
 
-    @Test("run and capture help say <input> is a capture file or a scenario")
+    @Test("run and capture help say <input> is a capture file or a scenario, and that --session is for gpio runs")
     func inputHelp() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -214,6 +214,9 @@ struct SIDCommandTests {
             let flat = help.output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
             #expect(flat.contains("<input> The capture file for --backend replay, or the scenario for the simulator (instead of --scenario)."), "\(help.output)")
         }
+        let run = try await Self.run(["run", "--help"], in: directory)
+        let flat = run.output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(flat.contains("--session <session> With --backend gpio only: record into this already started session"), "\(run.output)")
     }
 
     @Test("session start's --clock offers and accepts the same five clocks; the simulator's own is refused")
