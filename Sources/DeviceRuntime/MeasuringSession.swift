@@ -43,6 +43,8 @@ public struct MeasuringSession: Sendable {
         public var readings: Int
         public var edgesDropped: UInt64
         public var lastEdgeNs: UInt64?
+        /// Whether the run was cancelled (SIGINT, SIGTERM) before its source ended.
+        public var stoppedEarly: Bool
         public var writer: ReadingWriter.Statistics
         public var summary: SessionSummary
     }
@@ -88,6 +90,7 @@ public struct MeasuringSession: Sendable {
             failure = error
         }
 
+        let stoppedEarly = Task.isCancelled
         var last: [Reading] = []
         detector.finish(into: &last)
         if !last.isEmpty {
@@ -110,6 +113,6 @@ public struct MeasuringSession: Sendable {
         logger.info("session finished", metadata: ["readings": "\(readingsCount)", "edges": "\(edges)"])
         return Outcome(
             sessionID: session.id, edges: edges, readings: readingsCount, edgesDropped: dropped, lastEdgeNs: lastEdgeNs,
-            writer: statistics, summary: try store.summary(ofSession: session.id))
+            stoppedEarly: stoppedEarly, writer: statistics, summary: try store.summary(ofSession: session.id))
     }
 }

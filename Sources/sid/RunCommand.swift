@@ -92,9 +92,22 @@ struct Run: AsyncParsableCommand {
         print("  store           \(storeOptions.storePath(configuration))")
         if let simulated = source as? SimulatedEdgeSource {
             let readings = try store.readings(inSession: outcome.sessionID)
-            let score = DetectionScore(readings: readings, truth: simulated.groundTruth, floorMph: settings.minimumSpeedMph)
-            print("  against the simulation's ground truth: \(score.description.replacingOccurrences(of: "accuracy: ", with: ""))")
+            print(Self.groundTruthLine(readings: readings, truth: simulated.groundTruth, outcome: outcome, floorMph: settings.minimumSpeedMph))
         }
+    }
+
+    /// The run scored against the simulation's ground truth. A run stopped early
+    /// is scored only against the road users that passed the sensor before its
+    /// last edge, and the line says so.
+    private static func groundTruthLine(readings: [Reading], truth: GroundTruth, outcome: MeasuringSession.Outcome, floorMph: Double) -> String {
+        var scored = truth
+        var scope = ""
+        if outcome.stoppedEarly {
+            scored = truth.passed(byNs: outcome.lastEdgeNs ?? 0)
+            scope = " (stopped early: only the \(scored.entries.count) of \(truth.entries.count) road users that passed the sensor before the stop)"
+        }
+        let score = DetectionScore(readings: readings, truth: scored, floorMph: floorMph)
+        return "  against the simulation's ground truth\(scope): \(score.description.replacingOccurrences(of: "accuracy: ", with: ""))"
     }
 
     private func makeSource(_ configuration: DeviceConfiguration?) throws -> any EdgeSource {

@@ -233,4 +233,18 @@ struct SIDCommandTests {
         let phone = try await Self.run(["session", "start", "--clock", "phone", "--site", "X", "--store", "s.sqlite"], in: directory)
         #expect(phone.status == 0, "\(phone.error)")
     }
+
+    @Test("a run stopped early is scored only against the road users that passed before the stop, and says so")
+    func stoppedRunScoresWhatPassed() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let scenario = try writeScenario(in: directory, seconds: 3600)
+        let run = try await Self.run(["run", "--scenario", scenario, "--store", "s.sqlite"], in: directory, terminateAfter: .seconds(2))
+        #expect(run.status == 0, "\(run.error)")
+        let line = try #require(run.output.split(separator: "\n").first { $0.contains("against the simulation's ground truth") })
+        let match = try #require(line.firstMatch(of: #/stopped early: only the (\d+) of (\d+) road users that passed the sensor before the stop\): vehicles=(\d+) /#))
+        let (passed, total, scored) = (Int(match.1)!, Int(match.2)!, Int(match.3)!)
+        #expect(passed < total)
+        #expect(scored <= passed)
+    }
 }

@@ -24,6 +24,12 @@ public struct GroundTruth: Sendable, Hashable {
 
     public init(entries: [Entry]) { self.entries = entries }
 
+    /// The road users level with the sensor at or before `ns` (the edges' monotonic
+    /// clock): all a run stopped at that time could have measured.
+    public func passed(byNs ns: UInt64) -> GroundTruth {
+        GroundTruth(entries: entries.filter { $0.passMonotonicNs <= ns })
+    }
+
     /// The ground truth as CSV, one road user per line, for a person or a script to read.
     public func csv() -> String {
         var lines = ["id,kind,direction,speed_mph,pass_ns,lateral_m,in_platoon,visible_from_ns,visible_to_ns,peak_amplitude,dominant_s"]
