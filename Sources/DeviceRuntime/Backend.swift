@@ -6,8 +6,9 @@ import TrafficSimulator
 
 /// Where a run's edges come from.
 public enum Backend: Sendable {
-    /// The simulator, running a scenario (a bundled name or a file path).
-    case simulator(scenario: String, realTime: Bool)
+    /// The simulator, running a scenario (a bundled name or a file path) as
+    /// it is in an evaluation phase (`Scenario.inPhase(_:)`).
+    case simulator(scenario: String, phase: Phase = .before, realTime: Bool)
     /// A recorded capture file.
     case replay(path: String)
     /// Real pins through libgpiod, as the configuration's `[gpio]` table names them.
@@ -18,8 +19,8 @@ public enum Backend: Sendable {
     ///   for pins that cannot be read (no chip, line busy, permission), naming the place.
     public func makeSource() throws -> any EdgeSource {
         switch self {
-        case .simulator(let name, let realTime):
-            return SimulatedEdgeSource(scenario: try Scenario.resolve(name), realTime: realTime)
+        case .simulator(let name, let phase, let realTime):
+            return SimulatedEdgeSource(scenario: try Scenario.resolve(name).inPhase(phase), realTime: realTime)
         case .replay(let path):
             return try ReplayEdgeSource(path: path)
         case .gpio(let settings, let kind):

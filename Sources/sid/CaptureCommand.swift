@@ -22,9 +22,13 @@ struct Capture: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "The capture file to write.") var output: String
     @Option(help: "With the simulator: also write the ground truth (CSV) here.") var truth: String?
     @Option(help: "Stop after this many seconds of edges (0: until the source ends).") var seconds: Double = 0
+    @Option(help: "With the simulator: the scenario's traffic in this evaluation phase ([phase.NAME]), default before.") var phase: Phase?
 
     func validate() throws {
         try backend.checkSourceOptions(input: input, scenario: scenario)
+        if let phase, backend != .simulator {
+            throw ValidationError("--phase \(phase.rawValue) picks a simulator scenario's traffic; --backend \(backend.rawValue) records what it reads")
+        }
         if let truth, backend != .simulator {
             throw ValidationError("--truth '\(truth)' is the simulator's ground truth; --backend \(backend.rawValue) has none to write")
         }
@@ -33,7 +37,9 @@ struct Capture: AsyncParsableCommand {
     func run() async throws {
         let source: any EdgeSource
         switch backend {
-        case .simulator: source = SimulatedEdgeSource(scenario: try Scenario.resolve(input ?? scenario ?? BackendName.defaultScenario))
+        case .simulator:
+            let scenario = try Scenario.resolve(input ?? scenario ?? BackendName.defaultScenario)
+            source = SimulatedEdgeSource(scenario: scenario.inPhase(phase ?? .before))
         case .replay:
             guard let input else { throw ValidationError("--backend replay needs the capture file to read") }
             source = try ReplayEdgeSource(path: input)

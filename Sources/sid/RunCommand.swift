@@ -57,7 +57,7 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Posted limit at the site (overrides the configuration).") var limit: Int?
     @Option(help: "Unit of the limit: mph or km/h.") var unit: String?
     @Option(help: "Device id (overrides the configuration).") var deviceId: String?
-    @Option(help: "Evaluation phase: before, intervention or after.") var phase: Phase = .before
+    @Option(help: "Evaluation phase: before, intervention or after. The simulator runs the scenario's traffic in that phase ([phase.NAME] in the scenario).") var phase: Phase = .before
     @Option(help: "display-on or covert.") var mode: SessionMode = .covert
     @Option(help: "Angle between beam and road, degrees (overrides the configuration).") var mountingAngle: Double?
     @Option(help: "With --backend gpio only: record into this already started session (see 'sid session start') instead of a new one.") var session: String?
@@ -113,7 +113,7 @@ struct Run: AsyncParsableCommand {
     private func makeSource(_ configuration: DeviceConfiguration?) throws -> any EdgeSource {
         switch backend {
         case .simulator:
-            return try Backend.simulator(scenario: scenarioName, realTime: realtime).makeSource()
+            return try Backend.simulator(scenario: scenarioName, phase: phase, realTime: realtime).makeSource()
         case .replay:
             guard let input else { throw ValidationError("--backend replay needs the capture file: sid run --backend replay FILE") }
             return try Backend.replay(path: input).makeSource()
@@ -144,7 +144,7 @@ struct Run: AsyncParsableCommand {
 
     private func resolvedLimit(_ configuration: DeviceConfiguration?) throws -> SpeedLimit {
         var fallback = configuration?.site.speedLimit ?? SpeedLimit(30)
-        if configuration == nil, backend == .simulator, let scenario = try? Scenario.resolve(scenarioName) { fallback = scenario.limit }
+        if configuration == nil, backend == .simulator, let scenario = try? Scenario.resolve(scenarioName) { fallback = scenario.inPhase(phase).limit }
         return try speedLimit(limit, unit: unit, fallback: fallback)
     }
 

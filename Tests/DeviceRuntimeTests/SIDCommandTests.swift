@@ -193,6 +193,7 @@ struct SIDCommandTests {
             (["run", "--backend", "gpio", "q.edges"], "--backend gpio takes no <input> ('q.edges')"),
             (["capture", "rural-60mph", "--scenario", "quiet-20mph", "-o", "out.edges"], "as <input> 'rural-60mph' and --scenario 'quiet-20mph'"),
             (["capture", "--backend", "replay", "q.edges", "--truth", "q2.csv", "-o", "out.edges"], "--truth 'q2.csv' is the simulator's ground truth; --backend replay"),
+            (["capture", "--backend", "replay", "q.edges", "--phase", "after", "-o", "out.edges"], "--phase after picks a simulator scenario's traffic; --backend replay"),
         ])
     func ignoredOptionsRefused(arguments: [String], message: String) async throws {
         let directory = try Self.temporaryDirectory()

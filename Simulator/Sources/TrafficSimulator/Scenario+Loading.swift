@@ -20,7 +20,7 @@ extension Scenario {
             if !ok { throw ConfigurationError(file: file, line: nil, field: field, detail: detail) }
         }
         try check(durationSeconds > 0 && durationSeconds <= 7 * 86_400, "duration-s", "must be more than 0 and at most a week")
-        try check(limitMph >= 5 && limitMph <= 90, "limit-mph", "must be a posted limit between 5 and 90")
+        try Self.checkLimit(limitMph, field: "limit-mph", with: check)
         try check(SensorKind.names.contains(sensor.kind), "sensor.kind", "must be doppler, doppler-iq or time-of-flight")
         if sensor.isDoppler {
             try check((sensor.carrierHz ?? 0) > 1e9, "sensor.carrier-hz", "must be set to the radar carrier in Hz, such as 10525000000")
@@ -34,16 +34,37 @@ extension Scenario {
         } else {
             try check((sensor.spacingMetres ?? 0) > 0.1, "sensor.spacing-m", "must be set and more than 0.1 m for time-of-flight")
         }
-        try check(traffic.flowPerHour >= 0 && traffic.flowPerHour <= 3000, "traffic.flow-per-hour", "must be 0 to 3000")
+        try Self.checkFlow(traffic.flowPerHour, field: "traffic.flow-per-hour", with: check)
         try check((0...1).contains(traffic.approachingShare), "traffic.approaching-share", "must be between 0 and 1")
         try check((0...0.9).contains(traffic.platoonShare), "traffic.platoon-share", "must be between 0 and 0.9")
         try check(traffic.nearLaneMetres > 0 && traffic.farLaneMetres > 0, "traffic.near-lane-m", "lane offsets must be positive")
         try check(traffic.cyclistsPerHour >= 0 && traffic.pedestriansPerHour >= 0, "traffic.cyclists-per-hour", "must not be negative")
-        try check(traffic.speedMph.mean > 5 && traffic.speedMph.mean < 120, "traffic.speed-mph.mean", "must be between 5 and 120")
-        try check(traffic.speedMph.sd >= 0 && traffic.speedMph.sd < 30, "traffic.speed-mph.sd", "must be between 0 and 30")
+        try Self.checkSpeeds(traffic.speedMph, field: "traffic.speed-mph", with: check)
         let shares = [traffic.mix.car, traffic.mix.van, traffic.mix.hgv, traffic.mix.motorcycle ?? 0]
         try check(shares.allSatisfy { $0 >= 0 } && shares.reduce(0, +) > 0, "traffic.mix", "shares must not be negative and must not all be 0")
+        for (name, settings) in (phases ?? [:]).sorted(by: { $0.key < $1.key }) {
+            try check(Phase(rawValue: name) != nil, "phase.\(name)", "is not an evaluation phase (before, intervention or after)")
+            if let limit = settings.limitMph { try Self.checkLimit(limit, field: "phase.\(name).limit-mph", with: check) }
+            if let flow = settings.flowPerHour { try Self.checkFlow(flow, field: "phase.\(name).flow-per-hour", with: check) }
+            if let speeds = settings.speedMph { try Self.checkSpeeds(speeds, field: "phase.\(name).speed-mph", with: check) }
+        }
         return self
+    }
+
+    private typealias Check = (Bool, String, String) throws(ConfigurationError) -> Void
+
+    // The rules a value follows wherever it is given: the scenario's own, or a phase's.
+    private static func checkLimit(_ mph: Int, field: String, with check: Check) throws(ConfigurationError) {
+        try check(mph >= 5 && mph <= 90, field, "must be a posted limit between 5 and 90")
+    }
+
+    private static func checkFlow(_ perHour: Double, field: String, with check: Check) throws(ConfigurationError) {
+        try check(perHour >= 0 && perHour <= 3000, field, "must be 0 to 3000")
+    }
+
+    private static func checkSpeeds(_ speeds: SpeedDistribution, field: String, with check: Check) throws(ConfigurationError) {
+        try check(speeds.mean > 5 && speeds.mean < 120, "\(field).mean", "must be between 5 and 120")
+        try check(speeds.sd >= 0 && speeds.sd < 30, "\(field).sd", "must be between 0 and 30")
     }
 
     /// The scenario files shipped in `Simulator/Scenarios`, found from the

@@ -15,11 +15,52 @@ public struct Scenario: Sendable, Hashable, Codable {
     public var limitMph: Int
     public var sensor: SensorModel
     public var traffic: Traffic
+    /// What changes in an evaluation phase (`[phase.after]`, …), by phase
+    /// name; a phase not listed is simulated as the scenario itself. See `inPhase(_:)`.
+    public var phases: [String: PhaseSettings]?
 
     enum CodingKeys: String, CodingKey {
         case name, description, seed, sensor, traffic
         case durationSeconds = "duration-s"
         case limitMph = "limit-mph"
+        case phases = "phase"
+    }
+
+    /// A site's traffic in one evaluation phase, where it differs from the
+    /// scenario's own: after a 20mph limit comes in, the posted limit and the
+    /// speeds change, and each phase is measured on other days (another seed).
+    public struct PhaseSettings: Sendable, Hashable, Codable {
+        public var seed: UInt64?
+        public var limitMph: Int?
+        public var flowPerHour: Double?
+        public var speedMph: SpeedDistribution?
+
+        public init(seed: UInt64? = nil, limitMph: Int? = nil, flowPerHour: Double? = nil, speedMph: SpeedDistribution? = nil) {
+            self.seed = seed
+            self.limitMph = limitMph
+            self.flowPerHour = flowPerHour
+            self.speedMph = speedMph
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case seed
+            case limitMph = "limit-mph"
+            case flowPerHour = "flow-per-hour"
+            case speedMph = "speed-mph"
+        }
+    }
+
+    /// The scenario as a session in `phase` measures it: the phase's seed,
+    /// limit, flow and speed distribution where `[phase.NAME]` gives them,
+    /// the scenario's own otherwise.
+    public func inPhase(_ phase: Phase) -> Scenario {
+        guard let settings = phases?[phase.rawValue] else { return self }
+        var scenario = self
+        if let seed = settings.seed { scenario.seed = seed }
+        if let limit = settings.limitMph { scenario.limitMph = limit }
+        if let flow = settings.flowPerHour { scenario.traffic.flowPerHour = flow }
+        if let speed = settings.speedMph { scenario.traffic.speedMph = speed }
+        return scenario
     }
 
     /// The sensor and its surroundings. Each kind takes only the settings it
@@ -165,6 +206,13 @@ public struct Scenario: Sendable, Hashable, Codable {
         public var sd: Double
         public var min: Double?
         public var max: Double?
+
+        public init(mean: Double, sd: Double, min: Double? = nil, max: Double? = nil) {
+            self.mean = mean
+            self.sd = sd
+            self.min = min
+            self.max = max
+        }
     }
 
     public struct VehicleMix: Sendable, Hashable, Codable {
