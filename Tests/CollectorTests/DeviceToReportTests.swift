@@ -17,7 +17,15 @@ struct DeviceToReportTests {
         street.flowPerHour = 300
         street.speedMeanMph = 24
         street.speedSDMph = 3
-        return street.toml
+        // After the change the street is slower, on other days.
+        return street.toml + """
+
+            [phase.after]
+            seed = 92
+            [phase.after.speed-mph]
+            mean = 20
+            sd = 3
+            """
     }()
 
     static func executable(_ name: String) throws -> URL {
@@ -89,5 +97,8 @@ struct DeviceToReportTests {
         let before = try #require(json["before"] as? [String: Any]), after = try #require(json["after"] as? [String: Any])
         #expect((before["count"] as? Int ?? 0) > 5 && (after["count"] as? Int ?? 0) > 5)
         #expect(before["p85_mph"] is Double && after["mean_mph"] is Double)
+        // The scenario's "after" phase is 4 mph slower; the report shows the fall.
+        let fall = try #require(before["mean_mph"] as? Double) - (try #require(after["mean_mph"] as? Double))
+        #expect(fall > 2.5 && fall < 5.5, "before − after mean: \(fall) mph")
     }
 }
