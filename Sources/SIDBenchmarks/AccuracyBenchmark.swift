@@ -6,9 +6,12 @@ import VehicleDetection
 /// Runs the detector over simulator scenarios and scores it against ground truth.
 struct AccuracyBenchmark {
     /// Scenarios covering quiet 20mph streets, busy 30mph roads with platoons,
-    /// both directions, cyclists and pedestrians, noise, flicker, 24 GHz and I/Q.
+    /// both directions, cyclists and pedestrians, noise, flicker, 24 GHz and I/Q,
+    /// and a residential street in a 20mph pilot (its "before" phase), the
+    /// kind of road community speed watch groups stand beside most.
     static let defaultScenarios = [
         "quiet-20mph", "busy-30mph-platoons", "noisy-30mph-flicker", "k-band-40mph-iq", "rural-60mph", "tubes-30mph",
+        "pilot-20mph",
     ]
 
     var scenarioNames: [String]
