@@ -13,8 +13,9 @@ struct Sites: ParsableCommand {
         @Argument(help: "Short stable id, such as HIGH-ST-N.") var id: String
         @Option(help: "Name people know it by.") var name: String
         @Option(help: "Road.") var road = ""
-        @Option(help: "WGS84 latitude.") var latitude: Double?
-        @Option(help: "WGS84 longitude.") var longitude: Double?
+        // Unconditional: west of Greenwich a longitude starts with '-' (`--longitude -1.26`), which is not an option.
+        @Option(parsing: .unconditional, help: "WGS84 latitude, degrees (negative south of the equator).") var latitude: Double?
+        @Option(parsing: .unconditional, help: "WGS84 longitude, degrees (negative west of Greenwich, as in most of Great Britain).") var longitude: Double?
         @Option(help: "Posted limit.") var limit: Int
         @Option(help: "mph or km/h.") var unit: SpeedUnit = .mph
         @Option(help: "drivesafe, camera-van, automated-camera or control.") var scheme: Scheme
