@@ -12,7 +12,7 @@ struct Import: ParsableCommand {
     @Argument(help: "Bundle files (.swb).") var bundles: [String]
 
     func run() throws {
-        let results = try BundleImporter(store: try storeOption.open()).importFiles(bundles)
+        let results = try BundleImporter(store: try storeOption.openExisting()).importFiles(bundles)
         var refused = 0
         for r in results {
             switch r.outcome {
@@ -40,7 +40,7 @@ struct ImportVan: ParsableCommand {
     @Argument(help: "CSV files, one session each.") var files: [String]
 
     func run() throws {
-        let store = try storeOption.open()
+        let store = try storeOption.openExisting()
         let map: VanMapping
         do { map = try VanMapping.load(path: mapping) } catch { throw ValidationError(error.description) }
         var refused = 0
@@ -69,13 +69,14 @@ struct ImportBinned: ParsableCommand {
     @Argument var file: String
 
     func run() throws {
+        let store = try storeOption.openExisting()
         do {
             let map = try BinnedImporter.Mapping.load(path: mapping)
-            switch try BinnedImporter(store: try storeOption.open(), mapping: map).importFile(file, siteID: site, phase: phase) {
+            switch try BinnedImporter(store: store, mapping: map).importFile(file, siteID: site, phase: phase) {
             case .imported(let n): print("\(file): imported \(n) vehicles in bins")
             case .alreadyImported: print("\(file): already imported; counted once")
             }
-        } catch let error as ImportError {
+        } catch {
             throw ValidationError("refused \(error)")
         }
     }

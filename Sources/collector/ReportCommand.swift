@@ -34,7 +34,7 @@ struct Report: ParsableCommand {
             timeZone: TimeZone(identifier: timeZone)!)
         let request = ReportRequest(scope: site.map { .site($0) } ?? .compare, format: format, options: options)
         let text: String
-        do { text = try request.render(store: try storeOption.open()) } catch let error as CollectorStoreError { throw ValidationError(error.description) }
+        do { text = try request.render(store: try storeOption.openExisting()) } catch let error as CollectorStoreError { throw ValidationError(error.description) }
         if let output {
             do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch { throw ValidationError("\(output): cannot write: \(error.localizedDescription)") }
             print("wrote \(output)")

@@ -34,7 +34,7 @@ struct Sites: ParsableCommand {
         @OptionGroup var storeOption: StoreOption
 
         func run() throws {
-            for s in try SiteRegistry(store: try storeOption.open()).list() {
+            for s in try SiteRegistry(store: try storeOption.openExisting()).list() {
                 print("\(s.id)\t\(s.name)\t\(s.road)\t\(s.limit.value) \(s.limit.unit.rawValue)\t\(s.scheme.rawValue)\(s.isPilot ? "\tpilot" : "")")
             }
         }
@@ -47,7 +47,7 @@ struct Sites: ParsableCommand {
 
         func run() throws {
             let shown: (site: Site, sessions: [SessionRecord])
-            do { shown = try SiteRegistry(store: try storeOption.open()).show(id: id) } catch let error as ImportError { throw ValidationError(error.description) }
+            do { shown = try SiteRegistry(store: try storeOption.openExisting()).show(id: id) } catch let error as ImportError { throw ValidationError(error.description) }
             let s = shown.site
             print("\(s.id): \(s.name), \(s.road)")
             print("  limit \(s.limit.value) \(s.limit.unit.rawValue) (threshold \(s.limit.enforcementThresholdValue)), scheme \(s.scheme.rawValue), pilot \(s.isPilot ? "yes" : "no")")
@@ -82,7 +82,7 @@ struct Devices: ParsableCommand {
         @OptionGroup var storeOption: StoreOption
 
         func run() throws {
-            for (id, key) in try storeOption.open().devicePublicKeys().sorted(by: { $0.key < $1.key }) { print("\(id)\t\(key)") }
+            for (id, key) in try storeOption.openExisting().devicePublicKeys().sorted(by: { $0.key < $1.key }) { print("\(id)\t\(key)") }
         }
     }
 }

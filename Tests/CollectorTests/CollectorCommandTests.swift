@@ -22,3 +22,23 @@ struct CollectorCommandTests {
         #expect(show.output.contains("pilot yes"))
     }
 }
+
+extension CollectorCommandTests {
+    @Test(
+        "commands that list, import or report refuse a store path with no store instead of creating one",
+        arguments: [
+            ["sites", "list"], ["sites", "show", "HIGH-ST"], ["devices", "list"], ["import", "x.swb"],
+            ["import-van", "--mapping", "van.toml", "--site", "HIGH-ST", "--phase", "after", "--van", "V", "van.csv"],
+            ["import-binned", "--mapping", "bins.toml", "--site", "HIGH-ST", "--phase", "after", "bins.csv"],
+            ["report", "--site", "HIGH-ST"], ["report", "--compare"],
+        ])
+    func missingStore(command: [String]) throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try Self.run(command + ["--store", "typo.sqlite"], in: dir)
+        #expect(r.status == 1, "\(r.output)")
+        #expect(r.output.contains("no collector store at typo.sqlite (--store)"), "\(r.output)")
+        #expect(!r.output.contains("Usage:"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+}

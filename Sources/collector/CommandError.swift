@@ -1,0 +1,23 @@
+/// A command that could not do its work, said plainly for the person at the
+/// terminal. Not a usage mistake, so it prints no usage text and exits 1.
+struct CommandError: Error, CustomStringConvertible {
+    private enum Code {
+        case noStore
+    }
+
+    private let code: Code
+    /// What failed, naming the file, option or site involved.
+    let description: String
+
+    private init(_ code: Code, _ description: String) {
+        self.code = code
+        self.description = description
+    }
+
+    /// A command that reads or imports was pointed at a store file that does not exist.
+    static func noStore(path: String, given: Bool) -> CommandError {
+        CommandError(
+            .noStore,
+            "no collector store at \(path) (\(given ? "--store" : "the default; give --store")); check the path: only 'collector sites add' and 'collector devices add' create a store")
+    }
+}
