@@ -2,7 +2,7 @@
 /// terminal. Not a usage mistake, so it prints no usage text and exits 1.
 struct CommandError: Error, CustomStringConvertible {
     private enum Code {
-        case noStore
+        case noStore, refused, cannotRead, cannotWrite
     }
 
     private let code: Code
@@ -13,6 +13,15 @@ struct CommandError: Error, CustomStringConvertible {
         self.code = code
         self.description = description
     }
+
+    /// The input or the store refused the work; `description` already names the place.
+    static func refused(_ description: String) -> CommandError { CommandError(.refused, description) }
+
+    /// A file named on the command line could not be read.
+    static func cannotRead(_ path: String, _ reason: String) -> CommandError { CommandError(.cannotRead, "\(path): cannot read: \(reason)") }
+
+    /// An output file could not be written.
+    static func cannotWrite(_ path: String, _ reason: String) -> CommandError { CommandError(.cannotWrite, "\(path): cannot write: \(reason)") }
 
     /// A command that reads or imports was pointed at a store file that does not exist.
     static func noStore(path: String, given: Bool) -> CommandError {

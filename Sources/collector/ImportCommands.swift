@@ -42,7 +42,7 @@ struct ImportVan: ParsableCommand {
     func run() throws {
         let store = try storeOption.openExisting()
         let map: VanMapping
-        do { map = try VanMapping.load(path: mapping) } catch { throw ValidationError(error.description) }
+        do { map = try VanMapping.load(path: mapping) } catch { throw CommandError.refused(error.description) }
         var refused = 0
         for file in files {
             do {
@@ -77,7 +77,7 @@ struct ImportBinned: ParsableCommand {
             case .alreadyImported: print("\(file): already imported; counted once")
             }
         } catch {
-            throw ValidationError("refused \(error)")
+            throw CommandError.refused("refused \(error)")
         }
     }
 }

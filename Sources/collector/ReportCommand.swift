@@ -24,7 +24,7 @@ struct Report: ParsableCommand {
     func validate() throws {
         guard (site != nil) != compare else { throw ValidationError("give either --site ID or --compare") }
         guard replicates >= 2 else { throw ValidationError("--replicates must be 2 or more") }
-        guard TimeZone(identifier: timeZone) != nil else { throw ValidationError("unknown time zone '\(timeZone)'") }
+        guard TimeZone(identifier: timeZone) != nil else { throw ValidationError("--time-zone: unknown time zone '\(timeZone)'") }
         if let freeFlow, !(freeFlow > 0) { throw ValidationError("--free-flow must be a positive number of seconds") }
     }
 
@@ -34,9 +34,9 @@ struct Report: ParsableCommand {
             timeZone: TimeZone(identifier: timeZone)!)
         let request = ReportRequest(scope: site.map { .site($0) } ?? .compare, format: format, options: options)
         let text: String
-        do { text = try request.render(store: try storeOption.openExisting()) } catch let error as CollectorStoreError { throw ValidationError(error.description) }
+        do { text = try request.render(store: try storeOption.openExisting()) } catch let error as CollectorStoreError { throw CommandError.refused(error.description) }
         if let output {
-            do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch { throw ValidationError("\(output): cannot write: \(error.localizedDescription)") }
+            do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch { throw CommandError.cannotWrite(output, error.localizedDescription) }
             print("wrote \(output)")
         } else {
             print(text, terminator: "")

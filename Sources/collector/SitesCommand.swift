@@ -21,10 +21,13 @@ struct Sites: ParsableCommand {
         @Option(help: "drivesafe, camera-van, automated-camera or control.") var scheme: Scheme
         @Flag(help: "One of the 20mph pilot sites.") var pilot = false
 
-        func run() throws {
+        func validate() throws {
             guard limit > 0 else { throw ValidationError("--limit must be positive") }
+        }
+
+        func run() throws {
             let site = Site(id: id, name: name, road: road, latitude: latitude, longitude: longitude, limit: SpeedLimit(limit, unit), scheme: scheme, isPilot: pilot)
-            do { try SiteRegistry(store: try storeOption.open()).add(site) } catch let error as ImportError { throw ValidationError(error.description) }
+            do { try SiteRegistry(store: try storeOption.open()).add(site) } catch let error as ImportError { throw CommandError.refused(error.description) }
             print("registered site \(id)")
         }
     }
@@ -47,7 +50,7 @@ struct Sites: ParsableCommand {
 
         func run() throws {
             let shown: (site: Site, sessions: [SessionRecord])
-            do { shown = try SiteRegistry(store: try storeOption.openExisting()).show(id: id) } catch let error as ImportError { throw ValidationError(error.description) }
+            do { shown = try SiteRegistry(store: try storeOption.openExisting()).show(id: id) } catch let error as ImportError { throw CommandError.refused(error.description) }
             let s = shown.site
             print("\(s.id): \(s.name), \(s.road)")
             print("  limit \(s.limit.value) \(s.limit.unit.rawValue) (threshold \(s.limit.enforcementThresholdValue)), scheme \(s.scheme.rawValue), pilot \(s.isPilot ? "yes" : "no")")
@@ -71,7 +74,7 @@ struct Devices: ParsableCommand {
 
         func run() throws {
             let text: String
-            do { text = try String(contentsOfFile: key, encoding: .utf8) } catch { throw ValidationError("\(key): cannot read: \(error.localizedDescription)") }
+            do { text = try String(contentsOfFile: key, encoding: .utf8) } catch { throw CommandError.cannotRead(key, error.localizedDescription) }
             try DeviceRegistry(store: try storeOption.open()).register(id: id, publicKey: text, file: key)
             print("registered device \(id)")
         }

@@ -12,7 +12,7 @@ struct StoreOption: ParsableArguments {
 
     /// Opens the store, creating it if there is none (for the commands that register sites and devices).
     func open() throws -> SQLiteCollectorStore {
-        do { return try SQLiteCollectorStore(path: path) } catch { throw ValidationError(error.description) }
+        do { return try SQLiteCollectorStore(path: path) } catch { throw CommandError.refused(error.description) }
     }
 
     /// Opens a store that must already exist (for commands that list, import or report),

@@ -42,3 +42,43 @@ extension CollectorCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 }
+
+extension CollectorCommandTests {
+    /// A store in `dir` with HIGH-ST registered, and a binned mapping beside it.
+    static func registered(in dir: URL) throws {
+        let add = try run(["sites", "add", "HIGH-ST", "--name", "High Street", "--limit", "20", "--scheme", "drivesafe"], in: dir)
+        try #require(add.status == 0, "\(add.output)")
+        try """
+            speed_unit = "mph"
+            datetime_format = "yyyy-MM-dd HH:mm"
+            [columns]
+            period_start = "From"
+            period_end = "To"
+            bin_low = "Low"
+            bin_high = "High"
+            count = "Count"
+            """.write(to: dir.appendingPathComponent("bins.toml"), atomically: true, encoding: .utf8)
+        try "From,To,Low,High,Count\n2026-03-02 00:00,2026-03-03 00:00,25,20,4\n".write(to: dir.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
+    }
+
+    @Test(
+        "a refusal that is not a usage mistake prints the error with its place, no usage text, and exits 1",
+        arguments: [
+            (["report", "--site", "NOPE"], "site 'NOPE' is not registered"),
+            (["sites", "show", "NOPE"], "site 'NOPE': no such site"),
+            (["sites", "add", "HIGH-ST", "--name", "Again", "--limit", "30", "--scheme", "control"], "site 'HIGH-ST' is already registered"),
+            (["devices", "add", "DEV-1", "--key", "missing.pub"], "missing.pub: cannot read"),
+            (["report", "--site", "HIGH-ST", "-o", "no-such-dir/r.json"], "no-such-dir/r.json: cannot write"),
+            (["import-binned", "--mapping", "bins.toml", "--site", "HIGH-ST", "--phase", "before", "bad.csv"], "bad.csv:2 (field 'High')"),
+            (["import-van", "--mapping", "missing.toml", "--site", "HIGH-ST", "--phase", "after", "--van", "V", "van.csv"], "missing.toml"),
+        ])
+    func refusalsAreNotUsageErrors(command: [String], message: String) throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.registered(in: dir)
+        let r = try Self.run(command, in: dir)
+        #expect(r.status == 1, "\(r.output)")
+        #expect(r.output.contains(message), "\(r.output)")
+        #expect(!r.output.contains("Usage:"), "\(r.output)")
+    }
+}
