@@ -1,7 +1,7 @@
 /// Why the collector store refused or failed an operation, with what it was doing.
 public struct CollectorStoreError: Error, Sendable, Hashable, CustomStringConvertible {
     enum Code: String, Sendable, Hashable {
-        case openFailed, databaseFailure, duplicateSite, unknownSite, conflictingSession, invalidArgument, duplicateDevice
+        case openFailed, databaseFailure, duplicateSite, unknownSite, conflictingSession, refiledSession, invalidArgument, duplicateDevice
     }
 
     let code: Code
@@ -31,6 +31,11 @@ public struct CollectorStoreError: Error, Sendable, Hashable, CustomStringConver
         .init(
             .conflictingSession, path: path,
             "session '\(id)' was already imported with different content (stored SHA-256 \(stored.prefix(12))…, this one \(offered.prefix(12))…); refusing to replace it")
+    }
+    static func refiledSession(_ path: String, _ id: String, stored: String, offered: String) -> Self {
+        .init(
+            .refiledSession, path: path,
+            "session '\(id)' (the same content) was already imported with \(stored), not \(offered); nothing changed")
     }
     static func invalidArgument(_ path: String, _ detail: String) -> Self { .init(.invalidArgument, path: path, detail) }
 

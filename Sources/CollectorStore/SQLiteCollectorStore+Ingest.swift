@@ -11,8 +11,20 @@ extension SQLiteCollectorStore {
             throw .invalidArgument(path, "session '\(record.id)' says \(record.readingCount) readings but \(readings.count) were given")
         }
         return try write("import session '\(record.id)'") { db in
-            if let stored = try String.fetchOne(db, sql: "SELECT sha256 FROM session WHERE id = ?", arguments: [record.id]) {
-                guard stored == record.sha256 else { throw CollectorStoreError.conflictingSession(path, record.id, stored: stored, offered: record.sha256) }
+            if let stored = try Row.fetchOne(db, sql: "SELECT * FROM session WHERE id = ?", arguments: [record.id]) {
+                let sha: String = stored["sha256"]
+                guard sha == record.sha256 else { throw CollectorStoreError.conflictingSession(path, record.id, stored: sha, offered: record.sha256) }
+                // The same content filed elsewhere (another site, phase, mode or device) is not "counted once": say where it is.
+                let was = Self.session(stored)
+                let differences = [
+                    ("site", was.siteID, record.siteID), ("phase", was.phase.rawValue, record.phase.rawValue),
+                    ("mode", was.mode.rawValue, record.mode.rawValue), ("device", was.deviceID, record.deviceID),
+                ].filter { $0.1 != $0.2 }
+                guard differences.isEmpty else {
+                    throw CollectorStoreError.refiledSession(
+                        path, record.id, stored: differences.map { "\($0.0) \($0.1)" }.joined(separator: ", "),
+                        offered: differences.map { "\($0.0) \($0.2)" }.joined(separator: ", "))
+                }
                 return .alreadyImported
             }
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM site WHERE id = ?", arguments: [record.siteID]) else {

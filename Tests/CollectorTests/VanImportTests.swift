@@ -69,6 +69,24 @@ struct VanImportTests {
         #expect(session.source == .vanCSV && session.deviceID == "VAN-3")
     }
 
+    @Test("the same file again for another site, phase, mode or van is refused naming where it was filed; the store is unchanged")
+    func refiled() throws {
+        let store = try Fixtures.store()
+        try store.addSite(Site(id: "MILL-LN", name: "Mill Lane", road: "", latitude: nil, longitude: nil, limit: SpeedLimit(30), scheme: .control, isPilot: false))
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (csv, mapping) = try files(dir)
+        let importer = VanCSVImporter(store: store, mapping: try VanMapping.load(path: mapping))
+        #expect(try importer.importFile(csv, into: .init(siteID: "HIGH-ST", phase: .before, vanID: "VAN-3")).outcome == .imported(readings: 3))
+        let error = try #require(throws: ImportError.self) { try importer.importFile(csv, into: .init(siteID: "MILL-LN", phase: .after, vanID: "VAN-3")) }
+        #expect(error.file == csv)
+        #expect(error.detail.contains("already imported with site HIGH-ST, phase before, not site MILL-LN, phase after"), "\(error)")
+        #expect(throws: ImportError.self) { try importer.importFile(csv, into: .init(siteID: "HIGH-ST", phase: .before, mode: .displayOn, vanID: "VAN-3")) }
+        #expect(try store.sessions(siteID: "MILL-LN").isEmpty)
+        #expect(try store.sessions(siteID: "HIGH-ST").map(\.phase) == [.before])
+        #expect(try importer.importFile(csv, into: .init(siteID: "HIGH-ST", phase: .before, vanID: "VAN-3")).outcome == .alreadyImported)
+    }
+
     @Test("a CSV without a mapped column is refused naming the column; the store is unchanged")
     func missingColumn() throws {
         let store = try Fixtures.store()
