@@ -36,10 +36,26 @@ public struct BinnedImporter: Sendable {
         public var delimiter: String?
         public var columns: Columns
 
+        /// Loads and checks a mapping file.
+        /// - Throws: `ImportError` naming the file, line and field.
         public static func load(path: String) throws(ImportError) -> Mapping {
-            do { return try TOMLFile.decode(Mapping.self, path: path) } catch {
+            let mapping: Mapping
+            do { mapping = try TOMLFile.decode(Mapping.self, path: path) } catch {
                 throw ImportError(file: error.file, line: error.line, field: error.field, detail: error.detail)
             }
+            try mapping.check(file: path)
+            return mapping
+        }
+
+        /// Refuses a unit, time zone or delimiter that would otherwise fall back to a default unseen.
+        func check(file: String) throws(ImportError) {
+            guard SpeedUnit(rawValue: speed_unit == "kmh" ? "km/h" : speed_unit) != nil else {
+                throw ImportError(file: file, field: "speed_unit", detail: "'\(speed_unit)' is not mph or km/h")
+            }
+            guard TimeZone(identifier: time_zone ?? "Europe/London") != nil else {
+                throw ImportError(file: file, field: "time_zone", detail: "'\(time_zone ?? "")' is not a known time zone")
+            }
+            guard delimiter.map({ $0.count == 1 }) ?? true else { throw ImportError(file: file, field: "delimiter", detail: "must be one character") }
         }
     }
 

@@ -109,6 +109,29 @@ struct VanImportTests {
         #expect(error.field == "speed_unit")
     }
 
+    @Test(
+        "a binned mapping with an unknown time zone, unit or a long delimiter is refused naming the field",
+        arguments: [("time_zone = \"Mars/Base\"", "time_zone"), ("speed_unit = \"knots\"", "speed_unit"), ("delimiter = \";;\"", "delimiter")])
+    func badBinnedMapping(line: String, field: String) throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let mapping = dir.appendingPathComponent("bins.toml")
+        let text = """
+            speed_unit = "mph"
+            datetime_format = "yyyy-MM-dd HH:mm"
+            [columns]
+            period_start = "From"
+            period_end = "To"
+            bin_low = "Low"
+            bin_high = "High"
+            count = "Count"
+            """
+        let lines = text.split(separator: "\n").map(String.init).filter { !$0.hasPrefix(field) }
+        try ([line] + lines).joined(separator: "\n").write(to: mapping, atomically: true, encoding: .utf8)
+        let error = try #require(throws: ImportError.self) { try BinnedImporter.Mapping.load(path: mapping.path) }
+        #expect(error.field == field && error.file == mapping.path, "\(error)")
+    }
+
     @Test("binned export: stored apart, counted once, a bad row refuses the file naming line and column")
     func binned() throws {
         let store = try Fixtures.store()
