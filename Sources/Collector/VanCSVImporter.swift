@@ -101,8 +101,10 @@ public struct VanCSVImporter: Sendable {
                 continue
             }
             let speed = Speed(value, unit)
-            if let problem = ReadingBounds.problem(speedMph: speed.mph) {
-                skipped.append(Skip(line: number, field: mapping.columns.speed, reason: problem))
+            if ReadingBounds.problem(speedMph: speed.mph) != nil {
+                // Said in the file's own figures: "-3 mph", not the unit round trip's "-3.0000000000000004 mph".
+                let why = !value.isFinite ? "is not a number" : value <= 0 ? "is not positive" : "is over the plausible maximum of \(Int(ReadingBounds.maximumMph)) mph"
+                skipped.append(Skip(line: number, field: mapping.columns.speed, reason: "speed \(speedText) \(unit.rawValue) \(why)"))
                 continue
             }
             var direction = Direction.unknown

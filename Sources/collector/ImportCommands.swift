@@ -49,7 +49,7 @@ struct ImportVan: ParsableCommand {
                 let r = try VanCSVImporter(store: store, mapping: map).importFile(file, into: .init(siteID: site, phase: phase, mode: mode, vanID: van, sessionID: sessionID))
                 let verb = r.outcome == .alreadyImported ? "already imported; counted once" : "imported"
                 print("\(file): session \(r.sessionID) \(verb): \(r.taken) rows taken, \(r.skipped.count) skipped")
-                for s in r.skipped { print("  skipped \(file):\(s)") }
+                for s in r.skipped { print("  skipped \(ImportError(file: file, line: s.line, field: s.field, detail: s.reason))") }
             } catch {
                 refused += 1
                 print("refused \(error)")

@@ -82,3 +82,20 @@ extension CollectorCommandTests {
         #expect(!r.output.contains("Usage:"), "\(r.output)")
     }
 }
+
+extension CollectorCommandTests {
+    @Test("import-van names each skipped row as file:line (field 'column') with the speed as the file wrote it")
+    func skippedRows() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.registered(in: dir)
+        try VanImportTests.mappingText.write(to: dir.appendingPathComponent("van.toml"), atomically: true, encoding: .utf8)
+        try VanImportTests.csv.write(to: dir.appendingPathComponent("van.csv"), atomically: true, encoding: .utf8)
+        let r = try Self.run(["import-van", "--mapping", "van.toml", "--site", "HIGH-ST", "--phase", "after", "--van", "VAN-3", "van.csv"], in: dir)
+        #expect(r.status == 0, "\(r.output)")
+        #expect(r.output.contains("3 rows taken, 4 skipped"), "\(r.output)")
+        #expect(r.output.contains("skipped van.csv:3 (field 'Speed (mph)'): speed -3 mph is not positive"), "\(r.output)")
+        #expect(r.output.contains("skipped van.csv:4 (field 'Speed (mph)'): speed 400 mph is over the plausible maximum of 200 mph"), "\(r.output)")
+        #expect(r.output.contains("skipped van.csv:7 (field 'Dir'): 'E' is not a direction the mapping names"), "\(r.output)")
+    }
+}
