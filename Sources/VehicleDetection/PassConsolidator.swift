@@ -58,9 +58,21 @@ struct PassConsolidator: Sendable {
         // A receding vehicle emerging is never joined to an earlier one. (With
         // I/Q, a segment heard approaching that opens low is the rest of an
         // approaching vehicle's tone, whose opening blended with another's.)
-        let emerging = segment.startsWithRise(configuration)
-            && segment.direction(lagMeansApproaching: configuration.quadratureLagMeansApproaching) != .approaching
-        let candidates = emerging ? [] : open.indices.compactMap { index in disagreement(open[index], segment, laterPlateauHz: laterPlateauHz).map { (index, $0) } }
+        let heading = segment.direction(lagMeansApproaching: configuration.quadratureLagMeansApproaching)
+        let rises = segment.startsWithRise(configuration)
+        // On one pin, a segment that opens with a climb yet ends arriving at the
+        // sensor is an approaching vehicle whose opening blended with another
+        // tone: it may be the rest of a steady far tone held for it, heard
+        // before that other tone came between, at the same plateau.
+        let arrivesAfterClimb = rises && heading == .unknown && segment.end == .reachedSensor
+        let emerging = rises && heading != .approaching && !arrivesAfterClimb
+        var candidates = emerging ? [] : open.indices.compactMap { index in disagreement(open[index], segment, laterPlateauHz: laterPlateauHz).map { (index, $0) } }
+        if arrivesAfterClimb {
+            candidates.removeAll { candidate in
+                let held = open[candidate.0]
+                return held.startsWithRise(configuration) || abs(laterPlateauHz / held.plateauHz - 1) > configuration.joinTolerance
+            }
+        }
         if let index = candidates.min(by: { $0.1 < $1.1 })?.0 {
             var joined = open.remove(at: index)
             // A stray scrap is dropped, and the segment stands in its place.

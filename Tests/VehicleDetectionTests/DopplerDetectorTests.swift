@@ -278,6 +278,27 @@ struct DopplerDetectorTests {
         #expect(readings.contains { abs($0.speed.mph - 22) < 0.6 })
     }
 
+    @Test("a slow approaching car heard far off, then again at the sensor after a receding car's tone came between, is one reading")
+    func approachingCarHeardAgainAfterABlendIsOneReading() throws {
+        // A car approaching at 20 mph is heard far off for 2.5 s. A car
+        // receding at 17 mph, 5 m out, emerges and takes the comparator for
+        // 1.2 s. The approaching car's return takes it back through a blend
+        // (a climb from 18.6 mph), holds 20 mph and sags at the sensor. Its
+        // last segment opens with a climb, like a receding car emerging.
+        var maker = EdgeMaker(seed: 41)
+        maker.noise(seconds: 1)
+        maker.tone(mph: 20, seconds: 2.5, jitter: 0.02)
+        maker.passingTone(mph: 17, lateralMetres: 5, fromMetres: 4, metresPerSecond: 7.6, seconds: 1.2, jitter: 0.02)
+        maker.tone(seconds: 0.25, jitter: 0.02) { t in 18.6 + 1.4 * t / 0.25 }
+        maker.tone(mph: 20, seconds: 1.2, jitter: 0.02)
+        maker.passingTone(mph: 20, lateralMetres: 2, fromMetres: 10, metresPerSecond: -8.9, seconds: 1.0, jitter: 0.02)
+        maker.noise(seconds: 6)
+        let readings = try detectInStartOrder(maker.edges)
+        let approaching = readings.filter { abs($0.speed.mph - 20) < 1 }
+        #expect(approaching.count == 1, "\(readings.map { ($0.speed.mph, $0.flags, Double($0.durationNs) / 1e9) })")
+        #expect(approaching.allSatisfy { $0.flags.contains(.sagAtEnd) })
+    }
+
     @Test("a slower approaching car's steady tone, after a faster receding car's, is no sag: each car is one reading, ending at its own sag")
     func slowerToneAfterFasterIsNoSag() throws {
         // A car recedes at 60 mph 5 m out, its tone reaching 59.6 mph; it gives
