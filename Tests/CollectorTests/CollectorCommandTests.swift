@@ -48,16 +48,7 @@ extension CollectorCommandTests {
     static func registered(in dir: URL) throws {
         let add = try run(["sites", "add", "HIGH-ST", "--name", "High Street", "--limit", "20", "--scheme", "drivesafe"], in: dir)
         try #require(add.status == 0, "\(add.output)")
-        try """
-            speed_unit = "mph"
-            datetime_format = "yyyy-MM-dd HH:mm"
-            [columns]
-            period_start = "From"
-            period_end = "To"
-            bin_low = "Low"
-            bin_high = "High"
-            count = "Count"
-            """.write(to: dir.appendingPathComponent("bins.toml"), atomically: true, encoding: .utf8)
+        try Fixtures.binnedMapping.write(to: dir.appendingPathComponent("bins.toml"), atomically: true, encoding: .utf8)
         try "From,To,Low,High,Count\n2026-03-02 00:00,2026-03-03 00:00,25,20,4\n".write(to: dir.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
     }
 

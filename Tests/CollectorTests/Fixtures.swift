@@ -11,6 +11,18 @@ enum Fixtures {
     /// 2026-01-05 00:00:00 UTC, a Monday.
     static let monday: Int64 = 1_767_571_200_000_000_000
 
+    /// A binned-count mapping (TOML) for files with columns From, To, Low, High, Count, speeds in mph.
+    static let binnedMapping = """
+        speed_unit = "mph"
+        datetime_format = "yyyy-MM-dd HH:mm"
+        [columns]
+        period_start = "From"
+        period_end = "To"
+        bin_low = "Low"
+        bin_high = "High"
+        count = "Count"
+        """
+
     static let highStreet = Site(id: "HIGH-ST", name: "High Street", road: "B4044", latitude: 51.75, longitude: -1.26, limit: SpeedLimit(20), scheme: .driveSafe, isPilot: true)
 
     /// A store with the site and the device key registered.

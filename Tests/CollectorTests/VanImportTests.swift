@@ -116,16 +116,7 @@ struct VanImportTests {
         let dir = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let mapping = dir.appendingPathComponent("bins.toml")
-        let text = """
-            speed_unit = "mph"
-            datetime_format = "yyyy-MM-dd HH:mm"
-            [columns]
-            period_start = "From"
-            period_end = "To"
-            bin_low = "Low"
-            bin_high = "High"
-            count = "Count"
-            """
+        let text = Fixtures.binnedMapping
         let lines = text.split(separator: "\n").map(String.init).filter { !$0.hasPrefix(field) }
         try ([line] + lines).joined(separator: "\n").write(to: mapping, atomically: true, encoding: .utf8)
         let error = try #require(throws: ImportError.self) { try BinnedImporter.Mapping.load(path: mapping.path) }
@@ -138,16 +129,7 @@ struct VanImportTests {
         let dir = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let mapping = dir.appendingPathComponent("bins.toml")
-        try """
-            speed_unit = "mph"
-            datetime_format = "yyyy-MM-dd HH:mm"
-            [columns]
-            period_start = "From"
-            period_end = "To"
-            bin_low = "Low"
-            bin_high = "High"
-            count = "Count"
-            """.write(to: mapping, atomically: true, encoding: .utf8)
+        try Fixtures.binnedMapping.write(to: mapping, atomically: true, encoding: .utf8)
         let good = dir.appendingPathComponent("bins.csv"), bad = dir.appendingPathComponent("bad.csv")
         try "From,To,Low,High,Count\n2026-03-02 00:00,2026-03-03 00:00,15,20,12\n2026-03-02 00:00,2026-03-03 00:00,20,25,40\n".write(to: good, atomically: true, encoding: .utf8)
         try "From,To,Low,High,Count\n2026-03-02 00:00,2026-03-03 00:00,15,20,12\n2026-03-02 00:00,2026-03-03 00:00,25,20,4\n".write(to: bad, atomically: true, encoding: .utf8)
