@@ -23,6 +23,11 @@ struct Sites: ParsableCommand {
 
         func validate() throws {
             guard limit > 0 else { throw ValidationError("--limit must be positive") }
+            guard (latitude == nil) == (longitude == nil) else {
+                throw ValidationError("--latitude and --longitude go together: give both, or neither")
+            }
+            if let latitude, !(-90...90).contains(latitude) { throw ValidationError("--latitude \(latitude) is not between -90 and 90 degrees") }
+            if let longitude, !(-180...180).contains(longitude) { throw ValidationError("--longitude \(longitude) is not between -180 and 180 degrees") }
         }
 
         func run() throws {
@@ -52,7 +57,7 @@ struct Sites: ParsableCommand {
             let shown: (site: Site, sessions: [SessionRecord])
             do { shown = try SiteRegistry(store: try storeOption.openExisting()).show(id: id) } catch let error as ImportError { throw CommandError.refused(error.description) }
             let s = shown.site
-            print("\(s.id): \(s.name), \(s.road)")
+            print("\(s.id): \(s.road.isEmpty ? s.name : "\(s.name), \(s.road)")")
             print("  limit \(s.limit.value) \(s.limit.unit.rawValue) (threshold \(s.limit.enforcementThresholdValue)), scheme \(s.scheme.rawValue), pilot \(s.isPilot ? "yes" : "no")")
             if let lat = s.latitude, let lon = s.longitude { print("  at \(lat), \(lon)") }
             print("  \(shown.sessions.count) sessions")

@@ -21,6 +21,32 @@ struct CollectorCommandTests {
         #expect(show.output.contains("at 51.75, -1.26"), "\(show.output)")
         #expect(show.output.contains("pilot yes"))
     }
+
+    @Test(
+        "a site with half a location, or one off the globe, is refused and nothing is stored",
+        arguments: [
+            (["--latitude", "51.75"], "--latitude and --longitude go together"),
+            (["--longitude", "-1.26"], "--latitude and --longitude go together"),
+            (["--latitude", "95", "--longitude", "-1.26"], "--latitude 95.0 is not between -90 and 90 degrees"),
+            (["--latitude", "51.75", "--longitude", "-200"], "--longitude -200.0 is not between -180 and 180 degrees"),
+        ])
+    func partialLocation(location: [String], message: String) throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let add = try Self.run(["sites", "add", "HIGH-ST", "--name", "High Street", "--limit", "20", "--scheme", "drivesafe"] + location, in: dir)
+        #expect(add.status == 64)
+        #expect(add.output.contains(message), "\(add.output)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("collector.sqlite").path))
+    }
+
+    @Test("a site without a road is shown by its name alone")
+    func showWithoutRoad() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(try Self.run(["sites", "add", "HIGH-ST", "--name", "High Street", "--limit", "20", "--scheme", "drivesafe"], in: dir).status == 0)
+        let show = try Self.run(["sites", "show", "HIGH-ST"], in: dir)
+        #expect(show.output.hasPrefix("HIGH-ST: High Street\n"), "\(show.output)")
+    }
 }
 
 extension CollectorCommandTests {
