@@ -60,11 +60,14 @@ let package = Package(
         // Domain: values every other target speaks (sites, sessions, readings, edges, units).
         .target(name: "SpeedDomain"),
 
+        // The operating system's reason a file could not be read or written, for messages to people.
+        .target(name: "FileErrors"),
+
         // TOML configuration files decoded with errors that name the file, line and field.
-        .target(name: "TOMLSupport", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "TOMLSupport", dependencies: ["FileErrors", .product(name: "TOMLKit", package: "TOMLKit")]),
 
         // Where edges come from: the EdgeSource interface and the replay capture format.
-        .target(name: "EdgeSources", dependencies: ["SpeedDomain"]),
+        .target(name: "EdgeSources", dependencies: ["SpeedDomain", "FileErrors"]),
 
         // libgpiod (1.6 or 2.x, found by pkg-config), Linux only.
         .systemLibrary(
@@ -149,7 +152,7 @@ let package = Package(
             name: "sid",
             dependencies: [
                 "DeviceRuntime", "DeviceStore", "EdgeSources", "TrafficSimulator", "SpeedDomain", "VehicleDetection", "TOMLSupport",
-                "SessionBundle",
+                "SessionBundle", "FileErrors",
                 "GPIOEdges", "DeviceHealth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -169,7 +172,7 @@ let package = Package(
         // The signed, versioned session bundle a device exports and the collector imports.
         .target(
             name: "SessionBundle",
-            dependencies: ["SpeedDomain", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["SpeedDomain", "FileErrors", .product(name: "Crypto", package: "swift-crypto")]
         ),
 
         // Pure statistics for evaluations: type-7 percentiles, histograms, Welch, bootstrap, DiD.
@@ -188,7 +191,7 @@ let package = Package(
         .target(
             name: "Collector",
             dependencies: [
-                "SpeedDomain", "SessionBundle", "CollectorStore", "SpeedStatistics", "TOMLSupport",
+                "SpeedDomain", "SessionBundle", "CollectorStore", "SpeedStatistics", "TOMLSupport", "FileErrors",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -200,7 +203,7 @@ let package = Package(
         .executableTarget(
             name: "collector",
             dependencies: [
-                "Collector", "CollectorStore", "Reports", "SessionBundle", "SpeedDomain",
+                "Collector", "CollectorStore", "Reports", "SessionBundle", "SpeedDomain", "FileErrors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -213,6 +216,7 @@ let package = Package(
 
         // The short simulated street that the simulator, runtime and end-to-end tests share.
         .target(name: "ScenarioFixtures", path: "Tests/ScenarioFixtures"),
+        .testTarget(name: "FileErrorsTests", dependencies: ["FileErrors"]),
         .testTarget(name: "SpeedStatisticsTests", dependencies: ["SpeedStatistics"]),
         .testTarget(name: "SessionBundleTests", dependencies: ["SessionBundle", "SpeedDomain"]),
         .testTarget(

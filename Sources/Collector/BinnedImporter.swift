@@ -1,5 +1,6 @@
 import CollectorStore
 import Crypto
+import FileErrors
 import Foundation
 import SpeedDomain
 import TOMLSupport
@@ -78,7 +79,7 @@ public struct BinnedImporter: Sendable {
             site = s
         } catch let error as ImportError { throw error } catch { throw ImportError(file: path, detail: "\(error)") }
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch { throw ImportError(file: path, detail: "cannot read: \(error.localizedDescription)") }
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch { throw ImportError(file: path, detail: "cannot read: \(SystemReason.text(for: error))") }
         let delimiter: Character = mapping.delimiter?.first ?? ","
         let lines = CSVLine.lines(String(decoding: data, as: UTF8.self)).filter { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty }
         guard let headerLine = lines.first, let header = CSVLine.split(headerLine.text, delimiter: delimiter) else { throw ImportError(file: path, line: 1, detail: "no header row") }

@@ -1,5 +1,6 @@
 import CollectorStore
 import Crypto
+import FileErrors
 import Foundation
 import SessionBundle
 import SpeedDomain
@@ -54,7 +55,7 @@ public struct VanCSVImporter: Sendable {
     /// - Throws: `ImportError` when the file cannot be read, lacks a mapped column, has no valid row, or the store refuses it.
     public func importFile(_ path: String, into target: Target) throws(ImportError) -> Result {
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch { throw ImportError(file: path, detail: "cannot read: \(error.localizedDescription)") }
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch { throw ImportError(file: path, detail: "cannot read: \(SystemReason.text(for: error))") }
         let sha = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
         let lines = CSVLine.lines(String(decoding: data, as: UTF8.self)).filter { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty }
         guard let headerLine = lines.first, let header = CSVLine.split(headerLine.text, delimiter: mapping.delimiterCharacter ?? ",") else {

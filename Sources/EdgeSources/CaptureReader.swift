@@ -1,3 +1,4 @@
+import FileErrors
 import Foundation
 public import SpeedDomain
 
@@ -89,10 +90,11 @@ public final class CaptureCursor {
         self.input = input
         self.parser = CaptureParser(file: input.name, batchSize: batchSize)
         if case .file(let path) = input {
-            guard let handle = FileHandle(forReadingAtPath: path) else {
-                throw CaptureError(.cannotOpen, file: path, line: 0, "cannot open the capture file")
+            do {
+                handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            } catch {
+                throw CaptureError(.cannotOpen, file: path, line: 0, "cannot read: \(SystemReason.text(for: error))")
             }
-            self.handle = handle
         }
     }
 
@@ -145,7 +147,7 @@ public final class CaptureCursor {
                 guard let data = try handle?.read(upToCount: 1 << 20), !data.isEmpty else { return nil }
                 return ArraySlice(data)
             } catch {
-                throw CaptureError(.cannotOpen, file: path, line: 0, "read failed: \(error)")
+                throw CaptureError(.cannotOpen, file: path, line: 0, "cannot read: \(SystemReason.text(for: error))")
             }
         }
     }

@@ -1,3 +1,4 @@
+import FileErrors
 import Foundation
 public import SpeedDomain
 
@@ -18,12 +19,12 @@ public final class CaptureWriter {
         self.path = path
         self.sensor = sensor
         self.temporaryPath = path + ".partial"
-        guard FileManager.default.createFile(atPath: temporaryPath, contents: nil),
-            let handle = FileHandle(forWritingAtPath: temporaryPath)
-        else {
-            throw CaptureError(.writeFailed, file: path, line: 0, "cannot create '\(temporaryPath)'")
+        do {
+            try Data().write(to: URL(fileURLWithPath: temporaryPath))
+            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporaryPath))
+        } catch {
+            throw CaptureError(.writeFailed, file: path, line: 0, "cannot write '\(temporaryPath)': \(SystemReason.text(for: error))")
         }
-        self.handle = handle
         buffer.reserveCapacity(1 << 16)
         buffer += Array(CaptureFormat.header(for: sensor, comments: comments).utf8)
     }
@@ -54,7 +55,7 @@ public final class CaptureWriter {
             if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
             try FileManager.default.moveItem(atPath: temporaryPath, toPath: path)
         } catch {
-            throw CaptureError(.writeFailed, file: path, line: 0, "cannot finish the capture: \(error)")
+            throw CaptureError(.writeFailed, file: path, line: 0, "cannot finish the capture: \(SystemReason.text(for: error))")
         }
     }
 
@@ -69,7 +70,7 @@ public final class CaptureWriter {
         do {
             try handle.write(contentsOf: buffer)
         } catch {
-            throw CaptureError(.writeFailed, file: path, line: 0, "write failed: \(error)")
+            throw CaptureError(.writeFailed, file: path, line: 0, "cannot write: \(SystemReason.text(for: error))")
         }
         buffer.removeAll(keepingCapacity: true)
     }

@@ -1,4 +1,5 @@
 import Crypto
+import FileErrors
 import Foundation
 
 /// A device's Ed25519 signing key: the device signs every bundle it exports,
@@ -42,7 +43,8 @@ public struct DeviceKey: Sendable {
 
     /// Loads a private key written by `save(to:)`.
     public static func load(path: String) throws(BundleError) -> DeviceKey {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw .unreadable(path, "cannot read the key file") }
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch { throw .unreadable(path, "cannot read: \(SystemReason.text(for: error))") }
         guard let raw = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)),
             let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw)
         else { throw .badKey(path, "not a base64 Ed25519 private key (expected one line, 32 bytes)") }
@@ -51,15 +53,21 @@ public struct DeviceKey: Sendable {
 
     /// Writes the private key (mode 0600) to `path` and the public key to `path.pub`.
     /// Refuses to overwrite an existing key, since that would orphan every bundle signed with it.
+    /// The private key is created with mode 0600 from the start, never readable by others.
     public func save(to path: String) throws(BundleError) {
-        let fm = FileManager.default
-        guard !fm.fileExists(atPath: path) else { throw .unreadable(path, "a key already exists here; refusing to overwrite it") }
-        let secret = Data((raw.base64EncodedString() + "\n").utf8)
-        guard fm.createFile(atPath: path, contents: secret, attributes: [.posixPermissions: 0o600]) else {
-            throw .unreadable(path, "cannot create the key file")
+        guard !FileManager.default.fileExists(atPath: path) else { throw .unreadable(path, "a key already exists here; refusing to overwrite it") }
+        let secret = Array((raw.base64EncodedString() + "\n").utf8)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else { throw .unreadable(path, "cannot write: \(SystemReason.text(errno: errno))") }
+        let written = secret.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        let code = written < 0 ? errno : EIO
+        close(descriptor)
+        guard written == secret.count else {
+            try? FileManager.default.removeItem(atPath: path)
+            throw .unreadable(path, "cannot write: \(SystemReason.text(errno: code))")
         }
         do { try Data((publicKeyBase64 + "\n").utf8).write(to: URL(fileURLWithPath: path + ".pub")) } catch {
-            throw .unreadable(path + ".pub", "cannot write the public key: \(error)")
+            throw .unreadable(path + ".pub", "cannot write: \(SystemReason.text(for: error))")
         }
     }
 }

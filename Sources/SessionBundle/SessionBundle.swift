@@ -1,4 +1,5 @@
 import Crypto
+import FileErrors
 import Foundation
 import SpeedDomain
 
@@ -59,7 +60,7 @@ public struct SessionBundle: Sendable, Hashable {
     public func write(to path: String, signingWith key: DeviceKey) throws(BundleError) {
         let data = try encoded(signingWith: key)
         do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw .unreadable(path, "cannot write: \(error.localizedDescription)")
+            throw .unreadable(path, "cannot write: \(SystemReason.text(for: error))")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Crypto
+import FileErrors
 import Foundation
 import SpeedDomain
 
@@ -18,7 +19,7 @@ public struct SessionBundleReader: Sendable {
     public func read(path: String) throws(BundleError) -> VerifiedBundle {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe) } catch {
-            throw .unreadable(path, "cannot read: \(error.localizedDescription)")
+            throw .unreadable(path, "cannot read: \(SystemReason.text(for: error))")
         }
         return try read(data: data, file: path)
     }

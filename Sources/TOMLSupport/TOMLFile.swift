@@ -1,3 +1,4 @@
+import FileErrors
 import Foundation
 import TOMLKit
 
@@ -15,7 +16,7 @@ public enum TOMLFile {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ConfigurationError(file: path, line: nil, field: nil, detail: "cannot read the file (\(error.localizedDescription))")
+            throw ConfigurationError(file: path, line: nil, field: nil, detail: "cannot read: \(SystemReason.text(for: error))")
         }
         return try decode(type, from: text, file: path)
     }

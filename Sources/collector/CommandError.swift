@@ -1,3 +1,5 @@
+import FileErrors
+
 /// A command that could not do its work, said plainly for the person at the
 /// terminal. Not a usage mistake, so it prints no usage text and exits 1.
 struct CommandError: Error, CustomStringConvertible {
@@ -18,10 +20,16 @@ struct CommandError: Error, CustomStringConvertible {
     static func refused(_ description: String) -> CommandError { CommandError(.refused, description) }
 
     /// A file named on the command line could not be read.
-    static func cannotRead(_ path: String, _ reason: String) -> CommandError { CommandError(.cannotRead, "\(path): cannot read: \(reason)") }
+    /// - Parameter underlying: the error from reading, given as the system's reason (`No such file or directory`).
+    static func cannotRead(_ path: String, underlying: any Error) -> CommandError {
+        CommandError(.cannotRead, "\(path): cannot read: \(SystemReason.text(for: underlying))")
+    }
 
     /// An output file could not be written.
-    static func cannotWrite(_ path: String, _ reason: String) -> CommandError { CommandError(.cannotWrite, "\(path): cannot write: \(reason)") }
+    /// - Parameter underlying: the error from writing, given as the system's reason.
+    static func cannotWrite(_ path: String, underlying: any Error) -> CommandError {
+        CommandError(.cannotWrite, "\(path): cannot write: \(SystemReason.text(for: underlying))")
+    }
 
     /// A command that reads or imports was pointed at a store file that does not exist.
     static func noStore(path: String, given: Bool) -> CommandError {

@@ -36,7 +36,7 @@ struct Report: ParsableCommand {
         let text: String
         do { text = try request.render(store: try storeOption.openExisting()) } catch let error as CollectorStoreError { throw CommandError.refused(error.description) }
         if let output {
-            do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch { throw CommandError.cannotWrite(output, error.localizedDescription) }
+            do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch { throw CommandError.cannotWrite(output, underlying: error) }
             print("wrote \(output)")
         } else {
             print(text, terminator: "")

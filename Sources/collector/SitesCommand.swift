@@ -79,7 +79,7 @@ struct Devices: ParsableCommand {
 
         func run() throws {
             let text: String
-            do { text = try String(contentsOfFile: key, encoding: .utf8) } catch { throw CommandError.cannotRead(key, error.localizedDescription) }
+            do { text = try String(contentsOfFile: key, encoding: .utf8) } catch { throw CommandError.cannotRead(key, underlying: error) }
             try DeviceRegistry(store: try storeOption.open()).register(id: id, publicKey: text, file: key)
             print("registered device \(id)")
         }

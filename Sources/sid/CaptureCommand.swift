@@ -64,7 +64,11 @@ struct Capture: AsyncParsableCommand {
         }
         print("wrote \(edgeCount) edges to \(output)")
         if let truth, let simulated = source as? SimulatedEdgeSource {
-            try simulated.groundTruth.csv().write(toFile: truth, atomically: true, encoding: .utf8)
+            do {
+                try simulated.groundTruth.csv().write(toFile: truth, atomically: true, encoding: .utf8)
+            } catch {
+                throw CommandError.cannotWrite(truth, underlying: error)
+            }
             print("wrote the ground truth to \(truth)\(seconds > 0 ? " (the whole scenario, including road users after the cut)" : "")")
         }
     }

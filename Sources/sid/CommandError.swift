@@ -1,4 +1,4 @@
-import Foundation
+import FileErrors
 
 /// A command that could not do its work, said plainly for the person at the
 /// terminal. Not a usage mistake, so it prints no usage text and exits 1.
@@ -38,14 +38,6 @@ struct CommandError: Error, CustomStringConvertible {
     /// An output file could not be written.
     /// - Parameter underlying: the error from writing, reduced to the system's reason where it has one.
     static func cannotWrite(_ path: String, underlying: any Error) -> CommandError {
-        CommandError(.cannotWrite, "\(path): cannot write: \(reason(underlying))")
-    }
-
-    /// The operating system's words for a file error (`No such file or directory`), else the error's own.
-    private static func reason(_ error: any Error) -> String {
-        let nsError = error as NSError
-        if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? any Error { return reason(underlying) }
-        return nsError.localizedDescription
+        CommandError(.cannotWrite, "\(path): cannot write: \(SystemReason.text(for: underlying))")
     }
 }

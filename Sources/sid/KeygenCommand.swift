@@ -10,7 +10,7 @@ struct Keygen: ParsableCommand {
     @Option(help: "Where to write the private key.") var key = "device.key"
 
     func run() throws {
-        do { try DeviceKey.generate().save(to: key) } catch { throw ValidationError(error.description) }
+        try DeviceKey.generate().save(to: key)
         print("wrote \(key) (private) and \(key).pub (public); register it with: collector devices add DEVICE-ID --key \(key).pub")
     }
 }

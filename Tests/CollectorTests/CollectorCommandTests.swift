@@ -84,10 +84,10 @@ extension CollectorCommandTests {
             (["report", "--site", "NOPE"], "site 'NOPE' is not registered"),
             (["sites", "show", "NOPE"], "site 'NOPE': no such site"),
             (["sites", "add", "HIGH-ST", "--name", "Again", "--limit", "30", "--scheme", "control"], "site 'HIGH-ST' is already registered"),
-            (["devices", "add", "DEV-1", "--key", "missing.pub"], "missing.pub: cannot read"),
-            (["report", "--site", "HIGH-ST", "-o", "no-such-dir/r.json"], "no-such-dir/r.json: cannot write"),
+            (["devices", "add", "DEV-1", "--key", "missing.pub"], "missing.pub: cannot read: No such file or directory"),
+            (["report", "--site", "HIGH-ST", "-o", "no-such-dir/r.json"], "no-such-dir/r.json: cannot write: No such file or directory"),
             (["import-binned", "--mapping", "bins.toml", "--site", "HIGH-ST", "--phase", "before", "bad.csv"], "bad.csv:2 (field 'High')"),
-            (["import-van", "--mapping", "missing.toml", "--site", "HIGH-ST", "--phase", "after", "--van", "V", "van.csv"], "missing.toml"),
+            (["import-van", "--mapping", "missing.toml", "--site", "HIGH-ST", "--phase", "after", "--van", "V", "van.csv"], "missing.toml: cannot read: No such file or directory"),
         ])
     func refusalsAreNotUsageErrors(command: [String], message: String) throws {
         let dir = try Fixtures.temporaryDirectory()
@@ -114,5 +114,28 @@ extension CollectorCommandTests {
         #expect(r.output.contains("skipped van.csv:3 (field 'Speed (mph)'): speed -3 mph is not positive"), "\(r.output)")
         #expect(r.output.contains("skipped van.csv:4 (field 'Speed (mph)'): speed 400 mph is over the plausible maximum of 200 mph"), "\(r.output)")
         #expect(r.output.contains("skipped van.csv:7 (field 'Dir'): 'E' is not a direction the mapping names"), "\(r.output)")
+    }
+}
+
+extension CollectorCommandTests {
+    @Test(
+        "a file that cannot be read or written is refused with the system's reason, not Foundation's wording",
+        arguments: [
+            (["import", "x.swb"], "x.swb: cannot read: No such file or directory"),
+            (["import", "."], ".: cannot read: Is a directory"),
+            (["import-van", "--mapping", "van.toml", "--site", "HIGH-ST", "--phase", "after", "--van", "V", "van.csv"], "van.csv: cannot read: No such file or directory"),
+            (["import-binned", "--mapping", "bins.toml", "--site", "HIGH-ST", "--phase", "after", "bins.csv"], "bins.csv: cannot read: No such file or directory"),
+            (["import-binned", "--mapping", "missing.toml", "--site", "HIGH-ST", "--phase", "after", "bad.csv"], "missing.toml: cannot read: No such file or directory"),
+            (["devices", "add", "DEV-1", "--key", "."], ".: cannot read: Is a directory"),
+        ])
+    func fileReasons(command: [String], message: String) throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.registered(in: dir)
+        try VanImportTests.mappingText.write(to: dir.appendingPathComponent("van.toml"), atomically: true, encoding: .utf8)
+        let r = try Self.run(command, in: dir)
+        #expect(r.status == 1, "\(r.output)")
+        #expect(r.output.contains(message), "\(r.output)")
+        #expect(!r.output.contains("The operation could not be completed"), "\(r.output)")
     }
 }

@@ -249,3 +249,45 @@ struct SIDCommandTests {
         #expect(scored <= passed)
     }
 }
+
+extension SIDCommandTests {
+    @Test(
+        "a file that cannot be read or written is refused with the system's reason, without usage text",
+        arguments: [
+            (["run", "--backend", "replay", "missing.edges", "--store", "s.sqlite"], "Error: missing.edges: cannot read: No such file or directory\n"),
+            (["run", "--config", "missing.toml", "--store", "s.sqlite"], "Error: missing.toml: cannot read: No such file or directory\n"),
+            (["capture", "--backend", "replay", ".", "-o", "out.edges"], "Error: .: cannot read: Is a directory\n"),
+            (["capture", "street.toml", "-o", "no-such-dir/out.edges"], "Error: no-such-dir/out.edges: cannot write 'no-such-dir/out.edges.partial': No such file or directory\n"),
+            (["keygen", "--key", "no-such-dir/device.key"], "Error: no-such-dir/device.key: cannot write: No such file or directory\n"),
+        ])
+    func fileReasons(command: [String], message: String) async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try writeScenario(in: directory, seconds: 5)
+        let run = try await Self.run(command, in: directory)
+        #expect(run.status == 1, "\(run.error)")
+        #expect(run.error == message, "\(run.error)")
+    }
+
+    @Test("a missing signing key and an unwritable bundle or ground truth name the system's reason")
+    func exportAndTruthReasons() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let start = try await Self.run(["session", "start", "--site", "HIGH-ST", "--store", "s.sqlite"], in: directory)
+        let id = start.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try await Self.run(["session", "stop", id, "--store", "s.sqlite"], in: directory).status == 0)
+        let noKey = try await Self.run(["export", id, "--store", "s.sqlite", "--format", "bundle", "--key", "missing.key"], in: directory)
+        #expect(noKey.status == 1)
+        #expect(noKey.error == "Error: missing.key: cannot read: No such file or directory\n", "\(noKey.error)")
+
+        #expect(try await Self.run(["keygen", "--key", "dev.key"], in: directory).status == 0)
+        let bundle = try await Self.run(["export", id, "--store", "s.sqlite", "--format", "bundle", "--key", "dev.key", "-o", "no-such-dir/s.swb"], in: directory)
+        #expect(bundle.status == 1)
+        #expect(bundle.error == "Error: no-such-dir/s.swb: cannot write: No such file or directory\n", "\(bundle.error)")
+
+        let scenario = try writeScenario(in: directory, seconds: 5)
+        let truth = try await Self.run(["capture", scenario, "-o", "out.edges", "--truth", "no-such-dir/t.csv"], in: directory)
+        #expect(truth.status == 1)
+        #expect(truth.error == "Error: no-such-dir/t.csv: cannot write: No such file or directory\n", "\(truth.error)")
+    }
+}
