@@ -1,7 +1,7 @@
 /// Why the collector store refused or failed an operation, with what it was doing.
 public struct CollectorStoreError: Error, Sendable, Hashable, CustomStringConvertible {
     enum Code: String, Sendable, Hashable {
-        case openFailed, databaseFailure, duplicateSite, unknownSite, conflictingSession, refiledSession, invalidArgument, duplicateDevice
+        case openFailed, notADatabase, databaseFailure, duplicateSite, unknownSite, conflictingSession, refiledSession, invalidArgument, duplicateDevice
     }
 
     let code: Code
@@ -16,6 +16,8 @@ public struct CollectorStoreError: Error, Sendable, Hashable, CustomStringConver
     }
 
     static func openFailed(_ path: String, _ error: any Error) -> Self { .init(.openFailed, path: path, "cannot open the store: \(error)") }
+    /// The file is there but SQLite cannot read it as a database (a text file, a CSV given as `--store`).
+    static func notADatabase(_ path: String) -> Self { .init(.notADatabase, path: path, "is not a collector store (not an SQLite database)") }
     static func databaseFailure(_ path: String, _ operation: String, _ error: any Error) -> Self {
         .init(.databaseFailure, path: path, "\(operation) failed: \(error)")
     }
@@ -46,5 +48,8 @@ public struct CollectorStoreError: Error, Sendable, Hashable, CustomStringConver
     /// A site with this id exists already.
     public var isDuplicateSite: Bool { code == .duplicateSite }
 
-    public var description: String { "\(path): \(detail)" }
+    /// The file is not an SQLite database at all.
+    public var isNotADatabase: Bool { code == .notADatabase }
+
+    public var description: String { code == .notADatabase ? "\(path) \(detail)" : "\(path): \(detail)" }
 }

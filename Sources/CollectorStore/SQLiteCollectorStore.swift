@@ -9,7 +9,8 @@ public final class SQLiteCollectorStore: CollectorStorage {
     let database: any DatabaseWriter
 
     /// Opens (creating if needed) the store at `path`.
-    /// - Throws: `CollectorStoreError` when the file cannot be opened or migrated.
+    /// - Throws: `CollectorStoreError` when the file cannot be opened or migrated;
+    ///   `isNotADatabase` when it is not an SQLite database (the file is left as it was).
     public init(path: String) throws(CollectorStoreError) {
         self.path = path
         var configuration = Configuration()
@@ -21,6 +22,8 @@ public final class SQLiteCollectorStore: CollectorStorage {
             let pool = try DatabasePool(path: path, configuration: configuration)
             try CollectorSchema.migrator.migrate(pool)
             database = pool
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            throw .notADatabase(path)
         } catch {
             throw .openFailed(path, error)
         }

@@ -95,8 +95,10 @@ public final class DeviceStore: Sendable {
 
     private static func classifyOpenError(_ error: any Error, path: String, migrating: Bool = false) -> StoreError {
         if let storeError = error as? StoreError { return storeError }
-        if let databaseError = error as? DatabaseError,
-           databaseError.resultCode == .SQLITE_NOTADB || databaseError.resultCode == .SQLITE_CORRUPT {
+        if let databaseError = error as? DatabaseError, databaseError.resultCode == .SQLITE_NOTADB {
+            return StoreError.notADatabase(path: path)
+        }
+        if let databaseError = error as? DatabaseError, databaseError.resultCode == .SQLITE_CORRUPT {
             return StoreError.corrupt(path: path, messages: [databaseError.description])
         }
         return migrating

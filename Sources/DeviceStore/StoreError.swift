@@ -46,20 +46,28 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     public let path: String
     /// What failed, in words, with the values involved.
     public let detail: String
+    /// The whole message, when it reads better as one sentence than as `device store PATH: detail`.
+    private let sentence: String?
 
-    private init(_ code: Code, path: String, detail: String) {
+    private init(_ code: Code, path: String, detail: String, sentence: String? = nil) {
         self.code = ErrorCode(code: code)
         self.path = path
         self.detail = detail
+        self.sentence = sentence
     }
 
     /// The store file and what failed, in words (the code is for programs, not people).
     public var description: String {
-        "device store \(path): \(detail)"
+        sentence ?? "device store \(path): \(detail)"
     }
 
     static func openFailed(path: String, underlying: any Error) -> StoreError {
         StoreError(.openFailed, path: path, detail: "cannot open as a SQLite database: \(underlying)")
+    }
+
+    /// The file is not an SQLite database at all (a text file given as `--store`); code `.corrupt`.
+    static func notADatabase(path: String) -> StoreError {
+        StoreError(.corrupt, path: path, detail: "not an SQLite database", sentence: "\(path) is not a device store (not an SQLite database)")
     }
 
     static func corrupt(path: String, messages: [String]) -> StoreError {

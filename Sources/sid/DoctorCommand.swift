@@ -57,6 +57,8 @@ struct Doctor: ParsableCommand {
                 return HealthCheck("store", .failed, "\(path): \(report.prefix(3).joined(separator: "; "))")
             }
             return HealthCheck("store", .ok, "\(path): integrity ok, \(open) open session(s)")
+        } catch let error as StoreError {
+            return HealthCheck("store", .failed, error.description)  // it names the file
         } catch {
             return HealthCheck("store", .failed, "\(path): \(error)")
         }

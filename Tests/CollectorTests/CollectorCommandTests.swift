@@ -139,3 +139,23 @@ extension CollectorCommandTests {
         #expect(!r.output.contains("The operation could not be completed"), "\(r.output)")
     }
 }
+
+extension CollectorCommandTests {
+    @Test(
+        "a --store that is not an SQLite database is refused in words, and the file is left as it was",
+        arguments: [
+            ["sites", "list"], ["sites", "add", "HIGH-ST", "--name", "High Street", "--limit", "20", "--scheme", "drivesafe"],
+            ["devices", "list"], ["import", "x.swb"], ["report", "--site", "HIGH-ST"],
+        ])
+    func storeNotADatabase(command: [String]) throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let junk = Data(String(repeating: "site,limit\nHIGH-ST,20\n", count: 200).utf8)
+        try junk.write(to: dir.appendingPathComponent("junk.sqlite"))
+        let r = try Self.run(command + ["--store", "junk.sqlite"], in: dir)
+        #expect(r.status == 1, "\(r.output)")
+        #expect(r.output == "Error: junk.sqlite is not a collector store (not an SQLite database)\n", "\(r.output)")
+        #expect(try Data(contentsOf: dir.appendingPathComponent("junk.sqlite")) == junk)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["junk.sqlite"])
+    }
+}

@@ -291,3 +291,21 @@ extension SIDCommandTests {
         #expect(truth.error == "Error: no-such-dir/t.csv: cannot write: No such file or directory\n", "\(truth.error)")
     }
 }
+
+extension SIDCommandTests {
+    @Test(
+        "a --store that is not an SQLite database is refused in words, and the file is left as it was",
+        arguments: [["status"], ["session", "list"], ["export", "abc"], ["session", "start", "--site", "HIGH-ST"], ["run", "street.toml"]])
+    func storeNotADatabase(command: [String]) async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try writeScenario(in: directory, seconds: 5)
+        let junk = Data(String(repeating: "not a database\n", count: 400).utf8)
+        try junk.write(to: directory.appendingPathComponent("junk.sqlite"))
+        let run = try await Self.run(command + ["--store", "junk.sqlite"], in: directory)
+        #expect(run.status == 1)
+        #expect(run.error == "Error: junk.sqlite is not a device store (not an SQLite database)\n", "\(run.error)")
+        #expect(try Data(contentsOf: directory.appendingPathComponent("junk.sqlite")) == junk)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["junk.sqlite", "street.toml"])
+    }
+}

@@ -20,6 +20,7 @@ struct SIDDoctorTests {
         let junk = try await SIDCommandTests.run(["doctor", "--store", "junk.sqlite"], in: directory)
         let junkLine = junk.output.split(separator: "\n").first { $0.contains("] store ") }
         #expect(junkLine?.hasPrefix("[FAIL] store") == true, "\(junk.output)")
+        #expect(junkLine?.hasSuffix(" junk.sqlite is not a device store (not an SQLite database)") == true, "\(junk.output)")
         #expect(junk.status == 1)
     }
 }
