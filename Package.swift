@@ -221,7 +221,10 @@ let package = Package(
         .testTarget(name: "SessionBundleTests", dependencies: ["SessionBundle", "SpeedDomain"]),
         .testTarget(
             name: "CollectorTests",
-            dependencies: ["Collector", "CollectorStore", "SessionBundle", "SpeedDomain", "SpeedStatistics", "ScenarioFixtures"]
+            dependencies: [
+                "Collector", "CollectorStore", "SessionBundle", "SpeedDomain", "SpeedStatistics", "ScenarioFixtures",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "ReportsTests",

@@ -1,7 +1,7 @@
 /// Why the collector store refused or failed an operation, with what it was doing.
 public struct CollectorStoreError: Error, Sendable, Hashable, CustomStringConvertible {
     enum Code: String, Sendable, Hashable {
-        case openFailed, notADatabase, databaseFailure, duplicateSite, unknownSite, conflictingSession, refiledSession, invalidArgument, duplicateDevice
+        case openFailed, notADatabase, foreignDatabase, databaseFailure, duplicateSite, unknownSite, conflictingSession, refiledSession, invalidArgument, duplicateDevice
     }
 
     let code: Code
@@ -18,6 +18,10 @@ public struct CollectorStoreError: Error, Sendable, Hashable, CustomStringConver
     static func openFailed(_ path: String, _ error: any Error) -> Self { .init(.openFailed, path: path, "cannot open the store: \(error)") }
     /// The file is there but SQLite cannot read it as a database (a text file, a CSV given as `--store`).
     static func notADatabase(_ path: String) -> Self { .init(.notADatabase, path: path, "is not a collector store (not an SQLite database)") }
+    /// An SQLite database, but another program's (a device store given as `--store`).
+    static func foreignDatabase(_ path: String, tables: [String]) -> Self {
+        .init(.foreignDatabase, path: path, "is not a collector store (an SQLite database with other tables: \(tables.prefix(4).joined(separator: ", "))\(tables.count > 4 ? ", …" : ""))")
+    }
     static func databaseFailure(_ path: String, _ operation: String, _ error: any Error) -> Self {
         .init(.databaseFailure, path: path, "\(operation) failed: \(error)")
     }
@@ -51,5 +55,5 @@ public struct CollectorStoreError: Error, Sendable, Hashable, CustomStringConver
     /// The file is not an SQLite database at all.
     public var isNotADatabase: Bool { code == .notADatabase }
 
-    public var description: String { code == .notADatabase ? "\(path) \(detail)" : "\(path): \(detail)" }
+    public var description: String { code == .notADatabase || code == .foreignDatabase ? "\(path) \(detail)" : "\(path): \(detail)" }
 }

@@ -20,8 +20,12 @@ public final class SQLiteCollectorStore: CollectorStorage {
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -65536") }
         do {
             let pool = try DatabasePool(path: path, configuration: configuration)
-            try CollectorSchema.migrator.migrate(pool)
+            let migrator = CollectorSchema.migrator
+            if let tables = try pool.read({ db in try migrator.foreignTables(in: db) }) { throw CollectorStoreError.foreignDatabase(path, tables: tables) }
+            try migrator.migrate(pool)
             database = pool
+        } catch let error as CollectorStoreError {
+            throw error
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
             throw .notADatabase(path)
         } catch {

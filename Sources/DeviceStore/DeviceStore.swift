@@ -86,8 +86,12 @@ public final class DeviceStore: Sendable {
             }
             guard messages == ["ok"] else { throw StoreError.corrupt(path: path, messages: messages) }
         }
+        let migrator = StoreSchema.migrator
         do {
-            try StoreSchema.migrator.migrate(database)
+            if let tables = try database.read({ db in try migrator.foreignTables(in: db) }) {
+                throw StoreError.foreignDatabase(path: path, tables: tables)
+            }
+            try migrator.migrate(database)
         } catch {
             throw classifyOpenError(error, path: path, migrating: true)
         }

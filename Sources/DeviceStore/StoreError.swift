@@ -70,6 +70,13 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         StoreError(.corrupt, path: path, detail: "not an SQLite database", sentence: "\(path) is not a device store (not an SQLite database)")
     }
 
+    /// An SQLite database, but another program's (a collector store given as `--store`); code `.openFailed`.
+    static func foreignDatabase(path: String, tables: [String]) -> StoreError {
+        StoreError(
+            .openFailed, path: path, detail: "another program's database",
+            sentence: "\(path) is not a device store (an SQLite database with other tables: \(tables.prefix(4).joined(separator: ", "))\(tables.count > 4 ? ", …" : ""))")
+    }
+
     static func corrupt(path: String, messages: [String]) -> StoreError {
         StoreError(.corrupt, path: path, detail: "integrity check failed: \(messages.prefix(5).joined(separator: "; "))")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 /// The collector command line as OPCC staff type it: options, refusals and
@@ -157,5 +158,30 @@ extension CollectorCommandTests {
         #expect(r.output == "Error: junk.sqlite is not a collector store (not an SQLite database)\n", "\(r.output)")
         #expect(try Data(contentsOf: dir.appendingPathComponent("junk.sqlite")) == junk)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["junk.sqlite"])
+    }
+}
+
+extension CollectorCommandTests {
+    @Test("a device store given as --store is refused, and gets none of the collector's tables")
+    func deviceStoreIsNoCollectorStore() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let start = try DeviceToReportTests.run("sid", ["session", "start", "--store", "dev.sqlite", "--site", "HIGH-ST"], in: dir)
+        try #require(start.status == 0, "\(start.output)")
+        let tablesBefore = try Self.tables(in: dir.appendingPathComponent("dev.sqlite"))
+        for command in [["sites", "list"], ["sites", "add", "HIGH-ST", "--name", "High Street", "--limit", "20", "--scheme", "drivesafe"]] {
+            let r = try Self.run(command + ["--store", "dev.sqlite"], in: dir)
+            #expect(r.status == 1, "\(r.output)")
+            #expect(r.output.hasPrefix("Error: dev.sqlite is not a collector store (an SQLite database with other tables: "), "\(r.output)")
+        }
+        #expect(try Self.tables(in: dir.appendingPathComponent("dev.sqlite")) == tablesBefore)
+        #expect(!tablesBefore.contains("site"))
+    }
+
+    /// The table names in an SQLite file.
+    static func tables(in url: URL) throws -> [String] {
+        try DatabaseQueue(path: url.path).read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DeviceStore
+import GRDB
 import SpeedDomain
 import SpeedStatistics
 
@@ -207,6 +208,27 @@ struct DeviceStoreTests {
             let error = #expect(throws: StoreError.self) { try DeviceStore(path: path) }
             #expect(error?.code == .corrupt)
             #expect(error?.description == "\(path) is not a device store (not an SQLite database)")
+        }
+
+        @Test func anotherProgramsDatabaseIsRefusedAndGetsNoTables() throws {
+            let dir = try Self.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let path = dir.appendingPathComponent("collector.sqlite").path
+            // Another program's SQLite file (a collector store given as --store by mistake).
+            try DatabasePool(path: path).write { db in
+                try db.execute(sql: "CREATE TABLE site (id TEXT PRIMARY KEY); CREATE TABLE session (id TEXT PRIMARY KEY)")
+            }
+            let error = #expect(throws: StoreError.self) { try DeviceStore(path: path) }
+            #expect(error?.code == .openFailed)
+            #expect(error?.description == "\(path) is not a device store (an SQLite database with other tables: session, site)")
+            let tables = try DatabaseQueue(path: path).read { db in
+                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            }
+            #expect(tables == ["session", "site"])
+            // An empty SQLite file is not another program's: it becomes a store.
+            let empty = dir.appendingPathComponent("empty.sqlite").path
+            _ = try DatabaseQueue(path: empty)
+            #expect(try DeviceStore(path: empty).integrityCheck() == ["ok"])
         }
 
         @Test func damagedPagesAreReportedAsCorruptByName() throws {
