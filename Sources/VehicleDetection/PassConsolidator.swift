@@ -55,25 +55,7 @@ struct PassConsolidator: Sendable {
             return
         }
         var vehicle = segment
-        // A receding vehicle emerging is never joined to an earlier one. (With
-        // I/Q, a segment heard approaching that opens low is the rest of an
-        // approaching vehicle's tone, whose opening blended with another's.)
-        let heading = segment.direction(lagMeansApproaching: configuration.quadratureLagMeansApproaching)
-        let rises = segment.startsWithRise(configuration)
-        // On one pin, a segment that opens with a climb yet ends arriving at the
-        // sensor is an approaching vehicle whose opening blended with another
-        // tone: it may be the rest of a steady far tone held for it, heard
-        // before that other tone came between, at the same plateau.
-        let arrivesAfterClimb = rises && heading == .unknown && segment.end == .reachedSensor
-        let emerging = rises && heading != .approaching && !arrivesAfterClimb
-        var candidates = emerging ? [] : open.indices.compactMap { index in disagreement(open[index], segment, laterPlateauHz: laterPlateauHz).map { (index, $0) } }
-        if arrivesAfterClimb {
-            candidates.removeAll { candidate in
-                let held = open[candidate.0]
-                return held.startsWithRise(configuration) || abs(laterPlateauHz / held.plateauHz - 1) > configuration.joinTolerance
-            }
-        }
-        if let index = candidates.min(by: { $0.1 < $1.1 })?.0 {
+        if let index = joinCandidates(for: segment, laterPlateauHz: laterPlateauHz).min(by: { $0.1 < $1.1 })?.0 {
             var joined = open.remove(at: index)
             // A stray scrap is dropped, and the segment stands in its place.
             if !isScrap(joined, before: segment) {
@@ -94,6 +76,27 @@ struct PassConsolidator: Sendable {
             completed += [receding, approaching]
         } else {
             completed.append(vehicle)
+        }
+    }
+
+    /// The held vehicles `segment` may be joined to, each with its `disagreement`.
+    /// A receding vehicle emerging is never joined to an earlier one. (With
+    /// I/Q, a segment heard approaching that opens low is the rest of an
+    /// approaching vehicle's tone, whose opening blended with another's.) On
+    /// one pin, a segment that opens with a climb yet ends arriving at the
+    /// sensor is an approaching vehicle whose opening blended with another
+    /// tone: it may be the rest of a steady far tone held for it, heard before
+    /// that other tone came between, at the same plateau.
+    private func joinCandidates(for segment: PassTrack, laterPlateauHz: Double) -> [(Int, Double)] {
+        let heading = segment.direction(lagMeansApproaching: configuration.quadratureLagMeansApproaching)
+        let rises = segment.startsWithRise(configuration)
+        let arrivesAfterClimb = rises && heading == .unknown && segment.end == .reachedSensor
+        if rises, heading != .approaching, !arrivesAfterClimb { return [] }
+        let candidates = open.indices.compactMap { index in disagreement(open[index], segment, laterPlateauHz: laterPlateauHz).map { (index, $0) } }
+        guard arrivesAfterClimb else { return candidates }
+        return candidates.filter { candidate in
+            let held = open[candidate.0]
+            return !held.startsWithRise(configuration) && abs(laterPlateauHz / held.plateauHz - 1) <= configuration.joinTolerance
         }
     }
 
