@@ -354,7 +354,17 @@ public struct DopplerDetector: Sendable {
     /// Turns completed passes into readings, for those that are vehicles.
     private mutating func reportCompleted(into readings: inout [Reading]) {
         let estimator = PassEstimator(configuration: configuration)
+        // A receding pass that climbs again after holding a level carries a
+        // faster receding vehicle that emerged behind the first.
+        var passes: [PassTrack] = []
         for finished in completed {
+            if finished.startsWithRise(configuration), let (earlier, later) = finished.splitAtSecondClimb(minimumPartNs: 2 * configuration.minimumLockNs) {
+                passes += [earlier, later]
+            } else {
+                passes.append(finished)
+            }
+        }
+        for finished in passes {
             let acrossLoss = losses.touch(startNs: finished.startNs, endNs: finished.lastConsistentEndNs, marginNs: configuration.holdNs)
             if let reading = estimator.reading(for: finished, edgesDropped: acrossLoss) { readings.append(reading) }
         }

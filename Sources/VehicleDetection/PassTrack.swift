@@ -441,6 +441,56 @@ struct PassTrack: Sendable {
         return split
     }
 
+    /// How far a receding pass's tone must climb again above a level it held
+    /// for `levelHoldNs` to be a second vehicle (`splitAtSecondClimb`).
+    static let secondClimbFraction = 0.12
+    static let levelHoldNs: UInt64 = 1_500_000_000
+    /// Windows per block whose median `splitAtSecondClimb` compares.
+    static let secondClimbBlock = 5
+
+    /// Cuts a receding pass whose tone, having climbed to a level and held it
+    /// for `holdNs`, climbs again by `riseFraction`: one vehicle's cosine
+    /// only saturates, so the second climb is a faster receding vehicle
+    /// emerging behind it, its tone starting near the first one's. Nil when
+    /// there is no such second climb, for a rider's wobble, or when the parts
+    /// fail `parts(cutAt:minimumPartNs:)`.
+    func splitAtSecondClimb(
+        riseFraction: Double = secondClimbFraction, block: Int = secondClimbBlock, holdNs: UInt64 = levelHoldNs, minimumPartNs: UInt64
+    ) -> (earlier: PassTrack, later: PassTrack)? {
+        let n = windows.count
+        guard n >= 6 * block, !isWobbling else { return nil }
+        var scratch: [Double] = []
+        let medians = stride(from: 0, to: n - block + 1, by: block).map { start in medianHz(start..<(start + block), scratch: &scratch) }
+        // The first level held for holdNs: consecutive blocks within riseFraction / 3 of its first block.
+        var levelEnd: Int?
+        var level = 0.0
+        var first = 0
+        while first < medians.count, levelEnd == nil {
+            var last = first
+            while last + 1 < medians.count, abs(medians[last + 1] / medians[first] - 1) <= riseFraction / 3 { last += 1 }
+            let span = windows[min(n - 1, (last + 1) * block - 1)].endNs - windows[first * block].startNs
+            if span >= holdNs {
+                levelEnd = last
+                level = medians[first...last].sorted()[(last - first) / 2]
+            }
+            first = last + 1
+        }
+        guard let levelEnd else { return nil }
+        // Two blocks in a row above the level by riseFraction: a second climb, cut where it left the level.
+        var climb: Int?
+        for index in (levelEnd + 1)..<max(levelEnd + 1, medians.count - 1) where medians[index] > level * (1 + riseFraction) && medians[index + 1] > level * (1 + riseFraction) {
+            climb = index
+            break
+        }
+        guard var cutBlock = climb else { return nil }
+        while cutBlock > levelEnd + 1, medians[cutBlock - 1] > level * (1 + riseFraction / 2) { cutBlock -= 1 }
+        guard let split = parts(cutAt: cutBlock * block, minimumPartNs: minimumPartNs) else { return nil }
+        var (earlier, later) = (split.receding, split.approaching)
+        earlier.handedOver = true
+        later.handedOver = true
+        return (earlier, later)
+    }
+
     /// A pass made of the given windows, in order.
     init(windows: ArraySlice<ToneWindow>) {
         self.init(first: windows[windows.startIndex])

@@ -299,6 +299,25 @@ struct DopplerDetectorTests {
         #expect(approaching.allSatisfy { $0.flags.contains(.sagAtEnd) })
     }
 
+    @Test("a slow receding car, then a faster one emerging behind it whose tone climbs on from its level, are two readings")
+    func fasterRecedingCarBehindASlowOneIsTwoReadings() throws {
+        // A car recedes at 17 mph, 5 m out: its tone climbs from x = 4 m and
+        // holds 17 mph for 3 s. A car receding at 24 mph emerges behind it
+        // while its cosine is about 0.7, so its tone takes over at the first
+        // car's level and climbs on, saturating at 24 mph: one unbroken pass.
+        var maker = EdgeMaker(seed: 43)
+        maker.noise(seconds: 1)
+        maker.passingTone(mph: 17, lateralMetres: 5, fromMetres: 4, metresPerSecond: 7.6, seconds: 1.5, jitter: 0.02)
+        maker.tone(mph: 17, seconds: 3, jitter: 0.02)
+        maker.tone(seconds: 2.5, jitter: 0.02) { t in 17 + 7 * (1 - exp(-t / 0.6)) }
+        maker.tone(mph: 24, seconds: 1.5, jitter: 0.02)
+        maker.noise(seconds: 6)
+        let readings = try detectInStartOrder(maker.edges)
+        try #require(readings.count == 2, "\(readings.map { ($0.speed.mph, $0.flags, Double($0.durationNs) / 1e9) })")
+        #expect(abs(readings[0].speed.mph - 17) < 0.8)
+        #expect(abs(readings[1].speed.mph - 24) < 0.8)
+    }
+
     @Test("a slower approaching car's steady tone, after a faster receding car's, is no sag: each car is one reading, ending at its own sag")
     func slowerToneAfterFasterIsNoSag() throws {
         // A car recedes at 60 mph 5 m out, its tone reaching 59.6 mph; it gives
