@@ -354,19 +354,17 @@ public struct DopplerDetector: Sendable {
     /// Turns completed passes into readings, for those that are vehicles.
     private mutating func reportCompleted(into readings: inout [Reading]) {
         let estimator = PassEstimator(configuration: configuration)
-        // A receding pass that climbs again after holding a level carries a
-        // faster receding vehicle that emerged behind the first.
-        var passes: [PassTrack] = []
         for finished in completed {
-            if finished.startsWithRise(configuration), let (earlier, later) = finished.splitAtSecondClimb(minimumPartNs: 2 * configuration.minimumLockNs) {
-                passes += [earlier, later]
+            // A receding pass that climbs again after holding a level carries a
+            // faster receding vehicle that emerged behind the first.
+            if let (earlier, later) = finished.splitAtSecondClimb(minimumPartNs: 2 * configuration.minimumLockNs),
+                finished.startsWithRise(configuration)
+            {
+                report(earlier, with: estimator, into: &readings)
+                report(later, with: estimator, into: &readings)
             } else {
-                passes.append(finished)
+                report(finished, with: estimator, into: &readings)
             }
-        }
-        for finished in passes {
-            let acrossLoss = losses.touch(startNs: finished.startNs, endNs: finished.lastConsistentEndNs, marginNs: configuration.holdNs)
-            if let reading = estimator.reading(for: finished, edgesDropped: acrossLoss) { readings.append(reading) }
         }
         completed.removeAll(keepingCapacity: true)
         // A pass still to come began after the oldest one held, which is at most this old.
@@ -374,6 +372,12 @@ public struct DopplerDetector: Sendable {
             let horizon = configuration.maximumLockNs &+ configuration.mergeGapNs &+ configuration.holdNs
             if newest > horizon { losses.forget(endedBefore: newest - horizon) }
         }
+    }
+
+    /// Appends the reading for `pass`, if it is a vehicle, flagged for edges dropped across it.
+    private mutating func report(_ pass: PassTrack, with estimator: PassEstimator, into readings: inout [Reading]) {
+        let acrossLoss = losses.touch(startNs: pass.startNs, endNs: pass.lastConsistentEndNs, marginNs: configuration.holdNs)
+        if let reading = estimator.reading(for: pass, edgesDropped: acrossLoss) { readings.append(reading) }
     }
 
     // MARK: - Channel 1: direction from I/Q phase

@@ -458,7 +458,7 @@ struct PassTrack: Sendable {
         riseFraction: Double = secondClimbFraction, block: Int = secondClimbBlock, holdNs: UInt64 = levelHoldNs, minimumPartNs: UInt64
     ) -> (earlier: PassTrack, later: PassTrack)? {
         let n = windows.count
-        guard n >= 6 * block, !isWobbling else { return nil }
+        guard n >= 6 * block, durationNs >= holdNs + minimumPartNs else { return nil }
         var scratch: [Double] = []
         let medians = stride(from: 0, to: n - block + 1, by: block).map { start in medianHz(start..<(start + block), scratch: &scratch) }
         // The first level held for holdNs: consecutive blocks within riseFraction / 3 of its first block.
@@ -482,7 +482,7 @@ struct PassTrack: Sendable {
             climb = index
             break
         }
-        guard var cutBlock = climb else { return nil }
+        guard var cutBlock = climb, !isWobbling else { return nil }
         while cutBlock > levelEnd + 1, medians[cutBlock - 1] > level * (1 + riseFraction / 2) { cutBlock -= 1 }
         guard let split = parts(cutAt: cutBlock * block, minimumPartNs: minimumPartNs) else { return nil }
         var (earlier, later) = (split.receding, split.approaching)
