@@ -64,6 +64,7 @@ let package = Package(
         .target(name: "FileErrors"),
 
         // TOML configuration files decoded with errors that name the file, line and field.
+        .target(name: "StoreSupport", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "TOMLSupport", dependencies: ["FileErrors", .product(name: "TOMLKit", package: "TOMLKit")]),
 
         // Where edges come from: the EdgeSource interface and the replay capture format.
@@ -122,7 +123,7 @@ let package = Package(
         .target(
             name: "DeviceStore",
             dependencies: [
-                "SpeedDomain",
+                "SpeedDomain", "StoreSupport",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -182,7 +183,7 @@ let package = Package(
         .target(
             name: "CollectorStore",
             dependencies: [
-                "SpeedDomain", "SpeedStatistics",
+                "SpeedDomain", "SpeedStatistics", "StoreSupport",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),

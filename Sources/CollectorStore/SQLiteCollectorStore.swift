@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import StoreSupport
 import SpeedDomain
 
 /// The default collector store: one SQLite file through GRDB, WAL, nothing to start.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import StoreSupport
 import SpeedDomain
 
 /// The device's own SQLite store: sessions, the readings measured in them, and
