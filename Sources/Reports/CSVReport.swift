@@ -53,8 +53,8 @@ public enum CSVReport {
         }
         for p in e.postStratified {
             let s = p.metric.isSpeed ? ReportFormatting.convert(1, from: u, to: .mph) : 1
-            lines.append(row(id, "post_stratified_after", p.metric.field(), p.after * s, nil, nil, "", "post-stratified (coverage \(p.coverage))"))
-            lines.append(row(id, "post_stratified_change", p.metric.field(), p.change * s, p.interval.map { Interval(low: $0.low * s, high: $0.high * s) }, nil, "", "post-stratified (coverage \(p.coverage)); cluster bootstrap"))
+            lines.append(row(id, "post_stratified_after", p.metric.field(), p.after * s, nil, nil, "", "post-stratified (coverage \(ReportFormatting.machineRounded(p.coverage)))"))
+            lines.append(row(id, "post_stratified_change", p.metric.field(), p.change * s, p.interval.map { Interval(low: $0.low * s, high: $0.high * s) }, nil, "", "post-stratified (coverage \(ReportFormatting.machineRounded(p.coverage))); cluster bootstrap"))
         }
         for b in e.binned {
             let n = "\(b.data.count)"
@@ -70,7 +70,7 @@ public enum CSVReport {
     }
 
     static func row(_ site: String, _ period: String, _ metric: String, _ value: Double?, _ ci: Interval?, _ naive: Interval?, _ n: String, _ method: String) -> String {
-        func v(_ d: Double?) -> String { d.map { "\($0)" } ?? "" }
+        let v = ReportFormatting.csvCell
         let shown = metric == "count" ? value.map { String(Int($0)) } ?? "" : v(value)
         return [quote(site), period, metric, shown, v(ci?.low), v(ci?.high), v(naive?.low), v(naive?.high), n, quote(method)].joined(separator: ",")
     }

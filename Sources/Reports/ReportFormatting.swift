@@ -37,10 +37,40 @@ enum ReportFormatting {
         return m
     }
 
-    /// JSON text with sorted keys, for stable golden files.
+    /// Decimal places the machine-readable reports (CSV, JSON) keep. Nine is far
+    /// finer than any speed or share needs, and coarse enough to drop binary
+    /// rounding noise: a change of `-2.8000000000000007` mph is written `-2.8`.
+    static let machineDecimals = 9
+
+    /// `value` rounded to ``machineDecimals`` places, so that CSV and JSON carry
+    /// the figure and not the noise of subtracting two binary fractions.
+    static func machineRounded(_ value: Double) -> Double {
+        guard value.isFinite else { return value }
+        let scale = pow(10, Double(machineDecimals))
+        let rounded = (value * scale).rounded() / scale
+        return rounded == 0 ? 0 : rounded
+    }
+
+    /// A CSV cell: the rounded figure, or empty when there is none.
+    static func csvCell(_ value: Double?) -> String {
+        value.map { "\(machineRounded($0))" } ?? ""
+    }
+
+    /// JSON text with sorted keys, for stable golden files; every number rounded
+    /// by ``machineRounded(_:)``.
     static func json(_ object: Any) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        let data = (try? JSONSerialization.data(withJSONObject: machineRounded(object: object), options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// `object` with every `Double` inside it, at any depth, rounded.
+    static func machineRounded(object: Any) -> Any {
+        switch object {
+        case let value as Double: machineRounded(value)
+        case let dictionary as [String: Any]: dictionary.mapValues { machineRounded(object: $0) }
+        case let array as [Any]: array.map { machineRounded(object: $0) }
+        default: object
+        }
     }
 
     /// A number or JSON null.

@@ -1,6 +1,6 @@
 import CollectorStore
 import Foundation
-import Reports
+@testable import Reports
 import SpeedDomain
 import SpeedStatistics
 import Testing
@@ -77,6 +77,17 @@ struct ReportTests {
         let expected = 100 * Double(e.before.pooled.count(atOrBelow: 50)) / Double(e.before.pooled.count)
         #expect(before["compliance_pct"] as? Double == expected)
         #expect((o["site"] as? [String: Any])?["enforcement_threshold"] as? Int == 57)
+    }
+
+    @Test("CSV and JSON figures carry at most nine decimals: no binary noise such as -2.8000000000000007", arguments: [ReportRequest.Format.csv, .json])
+    func noBinaryNoise(format: ReportRequest.Format) throws {
+        for scope in [ReportRequest.Scope.site("HIGH-ST"), .compare] {
+            let text = try render(scope, format)
+            let longFractions = text.matches(of: /\.\d{10,}/).map { String(text[$0.range]) }
+            #expect(longFractions.isEmpty, "\(scope) \(format): \(longFractions.prefix(3))")
+        }
+        #expect(ReportFormatting.machineRounded(-2.8000000000000007) == -2.8)
+        #expect(ReportFormatting.machineRounded(-1e-12).sign == .plus)
     }
 
     @Test("reports rerun identically (seeded bootstrap)")
