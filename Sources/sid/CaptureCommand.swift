@@ -47,12 +47,51 @@ struct Capture: AsyncParsableCommand {
             let configuration = try config.map { path in try DeviceConfiguration.load(path: path) }
             source = try BackendName.gpioBackend(configuration).makeSource()
         }
+        // The ground truth is written beside the capture first, under a temporary
+        // name, so an unwritable --truth fails before any recording, and is
+        // renamed into place only once the capture is.
+        let stagedTruth = try stageGroundTruth(of: source)
         let comment = "captured by sid capture --backend \(backend.rawValue)"
+        let edgeCount: Int
+        do {
+            edgeCount = try await captureEdges(of: source, comment: comment)
+        } catch {
+            if let stagedTruth { try? FileManager.default.removeItem(atPath: stagedTruth) }
+            throw error
+        }
+        print("wrote \(edgeCount) edges to \(output)")
+        if let truth, let stagedTruth {
+            do {
+                if FileManager.default.fileExists(atPath: truth) { try FileManager.default.removeItem(atPath: truth) }
+                try FileManager.default.moveItem(atPath: stagedTruth, toPath: truth)
+            } catch {
+                throw CommandError.cannotWrite(truth, underlying: error)
+            }
+            print("wrote the ground truth to \(truth)\(seconds > 0 ? " (the whole scenario, including road users after the cut)" : "")")
+        }
+    }
+
+    /// Writes the simulator's ground truth to `--truth` + `.partial`, returning
+    /// that path, or nil when there is no truth to write.
+    private func stageGroundTruth(of source: any EdgeSource) throws -> String? {
+        guard let truth, let simulated = source as? SimulatedEdgeSource else { return nil }
+        let staged = truth + ".partial"
+        do {
+            try simulated.groundTruth.csv().write(toFile: staged, atomically: false, encoding: .utf8)
+        } catch {
+            try? FileManager.default.removeItem(atPath: staged)
+            throw CommandError.cannotWrite(truth, underlying: error)
+        }
+        return staged
+    }
+
+    /// Records the source into `--output`, returning the number of edges written.
+    /// A live source never ends by itself: a signal cancels the loop and the
+    /// edges read so far are still written out and renamed into place. A
+    /// failure abandons the file, so no half capture is left under its name.
+    private func captureEdges(of source: any EdgeSource, comment: String) async throws -> Int {
         let (output, seconds) = (self.output, self.seconds)
-        // A live source never ends by itself: a signal cancels the loop and the
-        // edges read so far are still written out and renamed into place. A
-        // failure abandons the file, so no half capture is left under its name.
-        let edgeCount = try await SignalHandling.runCancellingOnSignal { [source] in
+        return try await SignalHandling.runCancellingOnSignal { [source] in
             let writer = try CaptureWriter(path: output, sensor: source.sensor, comments: [comment])
             do {
                 try await Self.record(source, into: writer, seconds: seconds)
@@ -61,15 +100,6 @@ struct Capture: AsyncParsableCommand {
                 throw error
             }
             return writer.edgeCount
-        }
-        print("wrote \(edgeCount) edges to \(output)")
-        if let truth, let simulated = source as? SimulatedEdgeSource {
-            do {
-                try simulated.groundTruth.csv().write(toFile: truth, atomically: true, encoding: .utf8)
-            } catch {
-                throw CommandError.cannotWrite(truth, underlying: error)
-            }
-            print("wrote the ground truth to \(truth)\(seconds > 0 ? " (the whole scenario, including road users after the cut)" : "")")
         }
     }
 

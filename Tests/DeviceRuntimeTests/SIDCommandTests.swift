@@ -289,6 +289,15 @@ extension SIDCommandTests {
         let truth = try await Self.run(["capture", scenario, "-o", "out.edges", "--truth", "no-such-dir/t.csv"], in: directory)
         #expect(truth.status == 1)
         #expect(truth.error == "Error: no-such-dir/t.csv: cannot write: No such file or directory\n", "\(truth.error)")
+        // Refused before recording: no capture written without its truth.
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out.edges").path))
+        #expect(!truth.output.contains("wrote"))
+
+        let good = try await Self.run(["capture", scenario, "-o", "out.edges", "--truth", "t.csv"], in: directory)
+        #expect(good.status == 0)
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        #expect(files.contains("out.edges") && files.contains("t.csv"))
+        #expect(!files.contains { $0.hasSuffix(".partial") }, "\(files)")
     }
 }
 
