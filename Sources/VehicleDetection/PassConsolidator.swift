@@ -26,6 +26,10 @@ struct PassConsolidator: Sendable {
     }
     /// The earliest time a held vehicle's merge gap runs out (checked on every window).
     private var nextDeadlineNs = UInt64.max
+    /// When the last segment that ended arriving at the sensor ended.
+    private var lastArrivalNs: UInt64 = 0
+    /// When the last segment that starts with a rise (a receding vehicle emerging) began.
+    private var lastEmergenceNs: UInt64 = 0
 
     init(configuration: DopplerConfiguration) {
         self.configuration = configuration
@@ -35,6 +39,9 @@ struct PassConsolidator: Sendable {
     /// sag). Passes that can no longer continue are appended to `completed`.
     mutating func submit(_ segment: PassTrack, into completed: inout [PassTrack]) {
         let endedInSag = segment.end != .faded
+        let rises = segment.startsWithRise(configuration)
+        if segment.end == .reachedSensor { lastArrivalNs = max(lastArrivalNs, segment.lastConsistentEndNs) }
+        if rises { lastEmergenceNs = max(lastEmergenceNs, segment.startNs) }
         // An unbroken tone that climbs, steps and sags: a receding vehicle
         // handing over to an approaching one. The approaching part may still
         // join a segment of its own that a stronger tone cut short; the
@@ -55,7 +62,7 @@ struct PassConsolidator: Sendable {
             return
         }
         var vehicle = segment
-        if let index = joinCandidates(for: segment, laterPlateauHz: laterPlateauHz).min(by: { $0.1 < $1.1 })?.0 {
+        if let index = joinCandidates(for: segment, rises: rises, laterPlateauHz: laterPlateauHz).min(by: { $0.1 < $1.1 })?.0 {
             var joined = open.remove(at: index)
             // A stray scrap is dropped, and the segment stands in its place.
             if !isScrap(joined, before: segment) {
@@ -65,6 +72,7 @@ struct PassConsolidator: Sendable {
         }
         guard endedInSag else {
             vehicle.arrivingUntilNs = arrivalDeadline(of: vehicle)
+            vehicle.recedingUntilNs = recedingDeadline(of: vehicle)
             open.append(vehicle)
             return
         }
@@ -87,9 +95,8 @@ struct PassConsolidator: Sendable {
     /// sensor is an approaching vehicle whose opening blended with another
     /// tone: it may be the rest of a steady far tone held for it, heard before
     /// that other tone came between, at the same plateau.
-    private func joinCandidates(for segment: PassTrack, laterPlateauHz: Double) -> [(Int, Double)] {
+    private func joinCandidates(for segment: PassTrack, rises: Bool, laterPlateauHz: Double) -> [(Int, Double)] {
         let heading = segment.direction(lagMeansApproaching: configuration.quadratureLagMeansApproaching)
-        let rises = segment.startsWithRise(configuration)
         let arrivesAfterClimb = rises && heading == .unknown && segment.end == .reachedSensor
         if rises, heading != .approaching, !arrivesAfterClimb { return [] }
         let candidates = open.indices.compactMap { index in disagreement(open[index], segment, laterPlateauHz: laterPlateauHz).map { (index, $0) } }
@@ -184,9 +191,50 @@ struct PassConsolidator: Sendable {
         return pass.lastConsistentEndNs &+ UInt64(seconds * 1e9)
     }
 
+    /// How far off a receding vehicle can still be heard: its tone may come
+    /// back after a masking for as long as it takes to cover this from where
+    /// it emerged, at most `recedingHoldMaxSeconds`.
+    static let recedingHoldMetres = 100.0
+    static let recedingHoldMaxSeconds = 12.0
+    /// How a receding vehicle's returning tone may lie against its held
+    /// plateau: up to 10% higher (it was masked while its cosine still grew),
+    /// up to 2% lower (scatter).
+    static let recedingReturnRise = 0.10
+    static let recedingReturnFall = 0.02
+    /// How soon after an approaching vehicle reached the sensor a receding
+    /// vehicle's tone must come back to be taken as the one it masked.
+    static let returnAfterArrivalNs: UInt64 = 1_500_000_000
+
+    /// For a pass that emerged receding, until when it is held for its tone
+    /// to come back after a masking (see `recedingHoldMetres`); 0 for any
+    /// other. Only a pass long enough to be a reading that started with a
+    /// rise and that I/Q, if present, did not hear approaching.
+    private func recedingDeadline(of pass: PassTrack) -> UInt64 {
+        guard pass.windows.count >= configuration.minimumWindows,
+            pass.startsWithRise(configuration),
+            pass.direction(lagMeansApproaching: configuration.quadratureLagMeansApproaching) != .approaching
+        else { return 0 }
+        let metresPerSecond = configuration.radialMetresPerSecond(hz: pass.plateauHz)
+        let seconds = min(Self.recedingHoldMaxSeconds, Self.recedingHoldMetres / max(metresPerSecond, 1))
+        return pass.startNs &+ UInt64(seconds * 1e9)
+    }
+
+    /// How far `later`'s tone is from a held receding vehicle's, past the
+    /// merge gap (as in `disagreement`), or nil unless it is that vehicle
+    /// heard again: a tone that fades, not sags, coming back straight after an
+    /// approaching vehicle that masked it reached the sensor, with no other
+    /// receding vehicle emerged since whose tone it could be.
+    private func recedingReturnDisagreement(_ earlier: PassTrack, _ later: PassTrack, ratio: Double) -> Double? {
+        guard later.end == .faded, lastEmergenceNs <= earlier.startNs,
+            lastArrivalNs > earlier.lastConsistentEndNs, later.startNs <= lastArrivalNs &+ Self.returnAfterArrivalNs
+        else { return nil }
+        if ratio >= 1 { return ratio - 1 <= Self.recedingReturnRise ? (ratio - 1) / Self.recedingReturnRise : nil }
+        return 1 - ratio <= Self.recedingReturnFall ? (1 - ratio) / Self.recedingReturnFall : nil
+    }
+
     /// When nothing can join `held` any more.
     private static func deadline(of held: PassTrack, mergeGapNs: UInt64) -> UInt64 {
-        max(held.quietSinceNs &+ mergeGapNs, held.arrivingUntilNs)
+        max(held.quietSinceNs &+ mergeGapNs, held.arrivingUntilNs, held.recedingUntilNs)
     }
 
     /// Completes everything held.
@@ -203,6 +251,9 @@ struct PassConsolidator: Sendable {
         guard !earlier.opposesDirection(later.phaseSign) else { return nil }
         let ratio = laterPlateauHz / earlier.plateauHz
         if later.startNs > earlier.quietSinceNs &+ configuration.mergeGapNs {
+            // Past the merge gap, in a receding hold: the vehicle heard again
+            // after a masking.
+            if earlier.recedingUntilNs > 0 { return recedingReturnDisagreement(earlier, later, ratio: ratio) }
             // Past the merge gap, in an arrival hold: only the same steady tone.
             return abs(ratio - 1) <= Self.arrivalTolerance ? abs(ratio - 1) / configuration.joinTolerance : nil
         }

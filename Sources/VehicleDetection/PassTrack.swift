@@ -13,6 +13,9 @@ struct PassTrack: Sendable {
     /// For a pass heard approaching that was lost before its sag: until when
     /// the vehicle may still be arriving, heard again after a masking (0 if not).
     var arrivingUntilNs: UInt64 = 0
+    /// For a pass that emerged receding: until when the vehicle may still be
+    /// in range, heard again after a masking (0 if not).
+    var recedingUntilNs: UInt64 = 0
     /// How the pass ended, as far as the tracker could tell.
     var end = PassEnd.faded
     var quadratureLagVotes = 0

@@ -126,4 +126,44 @@ struct PassTrackTests {
         #expect(passes(openingMph: 54.3) == 2)
         #expect(passes(openingMph: 57) == 1)
     }
+
+    @Test("a lone receding car masked past the merge gap by an arriving car is one reading when its tone returns right after that car has passed")
+    func maskedRecedingCarRejoinsAfterArrival() {
+        // A receding car emerges (climbing 18 → 22 mph in 0.6 s), holds 22 mph
+        // for 1.4 s and is masked by an approaching car's 30 mph tone, which
+        // ends at the sensor 4.5 s later; `returnDelay` s after that the
+        // receding car's tone is back at `laterMph`, flat, and fades.
+        func passes(returnDelay: Double = 0.5, laterMph: Double = 22.4, maskerArrives: Bool = true, laterArrives: Bool = false, otherEmerges: Bool = false) -> Int {
+            var consolidator = PassConsolidator(configuration: DopplerConfiguration(carrierHz: Self.carrier))
+            var completed: [PassTrack] = []
+            let climb = (0..<60).map { Self.window(atNs: 1_000_000_000 + UInt64($0) * Self.windowNs, mph: 18 + 4 * Double($0) / 59) }
+            var receding = PassTrack(windows: ArraySlice(climb))
+            receding.absorb(Self.steady(fromNs: receding.lastConsistentEndNs, mph: 22, seconds: 1.4))
+            consolidator.submit(receding, into: &completed)
+            if otherEmerges {
+                let other = (0..<100).map { Self.window(atNs: receding.lastConsistentEndNs + 500_000_000 + UInt64($0) * Self.windowNs, mph: min(26, 20 + Double($0) * 0.1)) }
+                consolidator.submit(PassTrack(windows: ArraySlice(other)), into: &completed)
+            }
+            var masker = Self.steady(fromNs: receding.lastConsistentEndNs + 1_500_000_000, mph: 30, seconds: 3)
+            if maskerArrives { masker.end = .reachedSensor }
+            consolidator.submit(masker, into: &completed)
+            var later = Self.steady(fromNs: masker.lastConsistentEndNs + UInt64(returnDelay * 1e9), mph: laterMph, seconds: 2)
+            if laterArrives { later.end = .reachedSensor }
+            consolidator.submit(later, into: &completed)
+            consolidator.flush(into: &completed)
+            return completed.count
+        }
+        // 5 s after it was lost, past the 4 s merge gap: one receding car, one approaching.
+        #expect(passes() == 2)
+        // Its tone may come back a little higher (it was still climbing), not lower.
+        #expect(passes(laterMph: 24) == 2)
+        #expect(passes(laterMph: 21.2) == 3)
+        // Only straight after the arrival that masked it, and only a tone that
+        // fades (one that sags at the sensor is an approaching car).
+        #expect(passes(returnDelay: 2) == 3)
+        #expect(passes(maskerArrives: false) == 3)
+        #expect(passes(laterArrives: true) == 3)
+        // Not once another receding car has emerged: the tone may be that car's.
+        #expect(passes(otherEmerges: true) == 4)
+    }
 }
