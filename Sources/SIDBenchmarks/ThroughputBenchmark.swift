@@ -23,7 +23,8 @@ struct ThroughputBenchmark {
         }
     }
 
-    private func detectorThroughput() throws {
+    /// Edges per second through the detector on one core (`sid-bench detector`).
+    func detectorThroughput() throws {
         var simulation = Simulation(scenario: try Scenario.resolve("busy-30mph-platoons"))
         var edges: [Edge] = []
         while edges.count < 4_000_000, let chunk = simulation.nextChunk(chunkNs: 1_000_000_000) { edges += chunk }

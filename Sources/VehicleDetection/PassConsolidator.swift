@@ -39,9 +39,6 @@ struct PassConsolidator: Sendable {
     /// sag). Passes that can no longer continue are appended to `completed`.
     mutating func submit(_ segment: PassTrack, into completed: inout [PassTrack]) {
         let endedInSag = segment.end != .faded
-        let rises = segment.startsWithRise(configuration)
-        if segment.end == .reachedSensor { lastArrivalNs = max(lastArrivalNs, segment.lastConsistentEndNs) }
-        if rises { lastEmergenceNs = max(lastEmergenceNs, segment.startNs) }
         // An unbroken tone that climbs, steps and sags: a receding vehicle
         // handing over to an approaching one. The approaching part may still
         // join a segment of its own that a stronger tone cut short; the
@@ -61,18 +58,25 @@ struct PassConsolidator: Sendable {
             submit(masked, into: &completed)
             return
         }
+        let rises = segment.startsWithRise(configuration)
+        if segment.end == .reachedSensor { lastArrivalNs = max(lastArrivalNs, segment.lastConsistentEndNs) }
+        if rises { lastEmergenceNs = max(lastEmergenceNs, segment.startNs) }
         var vehicle = segment
+        var joinedEarlier = false
         if let index = joinCandidates(for: segment, rises: rises, laterPlateauHz: laterPlateauHz).min(by: { $0.1 < $1.1 })?.0 {
             var joined = open.remove(at: index)
             // A stray scrap is dropped, and the segment stands in its place.
             if !isScrap(joined, before: segment) {
                 joined.absorb(segment)
                 vehicle = joined
+                joinedEarlier = true
             }
         }
         guard endedInSag else {
-            vehicle.arrivingUntilNs = arrivalDeadline(of: vehicle)
-            vehicle.recedingUntilNs = recedingDeadline(of: vehicle)
+            // The segment's own shape and plateau, unless it joined an earlier pass.
+            let (vehicleRises, plateauHz) = joinedEarlier ? (vehicle.startsWithRise(configuration), vehicle.plateauHz) : (rises, laterPlateauHz)
+            vehicle.arrivingUntilNs = arrivalDeadline(of: vehicle, rises: vehicleRises, plateauHz: plateauHz)
+            vehicle.recedingUntilNs = recedingDeadline(of: vehicle, rises: vehicleRises, plateauHz: plateauHz)
             open.append(vehicle)
             return
         }
@@ -181,12 +185,12 @@ struct PassConsolidator: Sendable {
     /// `arrivalHoldMetres`); 0 for any other. Only a pass of at least
     /// `fragmentNs` that did not start with a rise, and that I/Q, if present,
     /// did not hear receding: a scrap of tone or a receding vehicle is not held.
-    private func arrivalDeadline(of pass: PassTrack) -> UInt64 {
-        guard pass.durationNs >= configuration.fragmentNs,
-            !pass.startsWithRise(configuration),
+    /// (`rises` and `plateauHz` are the pass's `startsWithRise` and `plateauHz`.)
+    private func arrivalDeadline(of pass: PassTrack, rises: Bool, plateauHz: Double) -> UInt64 {
+        guard pass.durationNs >= configuration.fragmentNs, !rises,
             pass.direction(lagMeansApproaching: configuration.quadratureLagMeansApproaching) != .receding
         else { return 0 }
-        let metresPerSecond = configuration.radialMetresPerSecond(hz: pass.plateauHz)
+        let metresPerSecond = configuration.radialMetresPerSecond(hz: plateauHz)
         let seconds = min(Self.arrivalHoldMaxSeconds, Self.arrivalHoldMetres / max(metresPerSecond, 1))
         return pass.lastConsistentEndNs &+ UInt64(seconds * 1e9)
     }
@@ -209,12 +213,11 @@ struct PassConsolidator: Sendable {
     /// to come back after a masking (see `recedingHoldMetres`); 0 for any
     /// other. Only a pass long enough to be a reading that started with a
     /// rise and that I/Q, if present, did not hear approaching.
-    private func recedingDeadline(of pass: PassTrack) -> UInt64 {
-        guard pass.windows.count >= configuration.minimumWindows,
-            pass.startsWithRise(configuration),
+    private func recedingDeadline(of pass: PassTrack, rises: Bool, plateauHz: Double) -> UInt64 {
+        guard rises, pass.windows.count >= configuration.minimumWindows,
             pass.direction(lagMeansApproaching: configuration.quadratureLagMeansApproaching) != .approaching
         else { return 0 }
-        let metresPerSecond = configuration.radialMetresPerSecond(hz: pass.plateauHz)
+        let metresPerSecond = configuration.radialMetresPerSecond(hz: plateauHz)
         let seconds = min(Self.recedingHoldMaxSeconds, Self.recedingHoldMetres / max(metresPerSecond, 1))
         return pass.startNs &+ UInt64(seconds * 1e9)
     }
@@ -224,10 +227,13 @@ struct PassConsolidator: Sendable {
     /// heard again: a tone that fades, not sags, coming back straight after an
     /// approaching vehicle that masked it reached the sensor, with no other
     /// receding vehicle emerged since whose tone it could be.
-    private func recedingReturnDisagreement(_ earlier: PassTrack, _ later: PassTrack, ratio: Double) -> Double? {
+    /// (The tone is compared last: a held pass's plateau is taken over all its
+    /// windows, and noise brings many short segments.)
+    private func recedingReturnDisagreement(_ earlier: PassTrack, _ later: PassTrack, laterPlateauHz: Double) -> Double? {
         guard later.end == .faded, lastEmergenceNs <= earlier.startNs,
             lastArrivalNs > earlier.lastConsistentEndNs, later.startNs <= lastArrivalNs &+ Self.returnAfterArrivalNs
         else { return nil }
+        let ratio = laterPlateauHz / earlier.plateauHz
         if ratio >= 1 { return ratio - 1 <= Self.recedingReturnRise ? (ratio - 1) / Self.recedingReturnRise : nil }
         return 1 - ratio <= Self.recedingReturnFall ? (1 - ratio) / Self.recedingReturnFall : nil
     }
@@ -249,14 +255,15 @@ struct PassConsolidator: Sendable {
     private func disagreement(_ earlier: PassTrack, _ later: PassTrack, laterPlateauHz: Double) -> Double? {
         guard later.startNs <= Self.deadline(of: earlier, mergeGapNs: configuration.mergeGapNs) else { return nil }
         guard !earlier.opposesDirection(later.phaseSign) else { return nil }
-        let ratio = laterPlateauHz / earlier.plateauHz
         if later.startNs > earlier.quietSinceNs &+ configuration.mergeGapNs {
             // Past the merge gap, in a receding hold: the vehicle heard again
             // after a masking.
-            if earlier.recedingUntilNs > 0 { return recedingReturnDisagreement(earlier, later, ratio: ratio) }
+            if earlier.recedingUntilNs > 0 { return recedingReturnDisagreement(earlier, later, laterPlateauHz: laterPlateauHz) }
             // Past the merge gap, in an arrival hold: only the same steady tone.
+            let ratio = laterPlateauHz / earlier.plateauHz
             return abs(ratio - 1) <= Self.arrivalTolerance ? abs(ratio - 1) / configuration.joinTolerance : nil
         }
+        let ratio = laterPlateauHz / earlier.plateauHz
         // A receding vehicle cut off while climbing can only be heard again higher:
         // a segment opening more than the continuity tolerance below its plateau
         // is another vehicle emerging.
