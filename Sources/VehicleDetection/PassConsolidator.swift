@@ -178,7 +178,7 @@ struct PassConsolidator: Sendable {
     static let arrivalHoldMaxSeconds = 12.0
     /// How close a segment heard after the merge gap, during the hold, must
     /// be to the held pass's plateau to join it: the same vehicle's steady tone.
-    static let arrivalTolerance = 0.02
+    static let arrivalTolerance = 0.03
 
     /// For a pass that may be an approaching vehicle lost before its sag,
     /// until when it is held for the vehicle's return (see

@@ -76,6 +76,8 @@ struct PassTrackTests {
         }
         // 15.4 mph (6.9 m/s): held 8.7 s, so after 6 s of masking it is one pass.
         #expect(passes(mph: 15.4, gap: 6, laterMph: 15.4).count == 1)
+        // A weak far tone scatters: 2.6% off is still the same car (within 3%).
+        #expect(passes(mph: 15.4, gap: 6, laterMph: 15.8).count == 1)
         // Not once the hold is over, nor for a tone 5% off.
         #expect(passes(mph: 15.4, gap: 10, laterMph: 15.4).count == 2)
         #expect(passes(mph: 15.4, gap: 6, laterMph: 16.2).count == 2)
