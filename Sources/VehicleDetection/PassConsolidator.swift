@@ -38,13 +38,12 @@ struct PassConsolidator: Sendable {
     /// Takes a finished segment (its `end` says whether the tracker saw its
     /// sag). Passes that can no longer continue are appended to `completed`.
     mutating func submit(_ segment: PassTrack, into completed: inout [PassTrack]) {
-        let endedInSag = segment.end != .faded
         // An unbroken tone that climbs, steps and sags: a receding vehicle
         // handing over to an approaching one. The approaching part may still
         // join a segment of its own that a stronger tone cut short; the
         // receding part is held, as its tone may come back after the other has passed.
         let laterPlateauHz = segment.plateauHz
-        if endedInSag,
+        if segment.end != .faded,
             let (receding, approaching) = segment.splitAtStep(
                 plateauHz: laterPlateauHz, riseFraction: configuration.riseStartFraction,
                 stepFraction: configuration.stepSplitFraction, block: configuration.stepBlockWindows,
@@ -58,7 +57,14 @@ struct PassConsolidator: Sendable {
             submit(masked, into: &completed)
             return
         }
+        var segment = segment
         let rises = segment.startsWithRise(configuration)
+        // A receding vehicle's tone climbs and never sags: a climb that ended
+        // in a sag the tracker was unsure of (`PassEnd.sag`) dropped to a
+        // slower vehicle's lingering tone. It is held as if it had faded, for
+        // its tone may come back once that vehicle has passed.
+        if rises, segment.end == .sag { segment.end = .faded }
+        let endedInSag = segment.end != .faded
         if segment.end == .reachedSensor { lastArrivalNs = max(lastArrivalNs, segment.lastConsistentEndNs) }
         if rises { lastEmergenceNs = max(lastEmergenceNs, segment.startNs) }
         var vehicle = segment

@@ -107,6 +107,32 @@ struct PassTrackTests {
         #expect(start(gap: 3, scrapWindows: 8) == 1_000_000_000)
     }
 
+    @Test("a receding car's climb that ends in an unsure sag is held like one that faded: its tone heard again joins it")
+    func recedingClimbEndingInUnsureSagIsHeld() {
+        // A receding car emerges (climbing 18 → 22 mph in 0.6 s) and holds 22 mph
+        // for 1 s; then the comparator drops to a slower car's lingering tone,
+        // which the tracker takes for a sag (`end`). 1.5 s later the receding
+        // car's tone is back at 22.8 mph, flat, and fades.
+        func passes(end: PassEnd) -> Int {
+            var consolidator = PassConsolidator(configuration: DopplerConfiguration(carrierHz: Self.carrier))
+            var completed: [PassTrack] = []
+            let tone = (0..<160).map { Self.window(atNs: 1_000_000_000 + UInt64($0) * Self.windowNs, mph: 18 + 4 * min(1, Double($0) / 59)) }
+            var receding = PassTrack(windows: ArraySlice(tone))
+            receding.end = end
+            consolidator.submit(receding, into: &completed)
+            let later = Self.steady(fromNs: receding.lastConsistentEndNs + 1_500_000_000, mph: 22.8, seconds: 2)
+            consolidator.submit(later, into: &completed)
+            consolidator.flush(into: &completed)
+            return completed.count
+        }
+        // A climb does not sag: the sag was another tone, and the car is heard again.
+        #expect(passes(end: .sag) == 1)
+        #expect(passes(end: .faded) == 1)
+        // A climb that reached the sensor is an approaching car whose opening
+        // blended with another tone: complete, and the later tone is another car.
+        #expect(passes(end: .reachedSensor) == 2)
+    }
+
     @Test("a receding car masked while climbing rejoins only a tone no lower than it was; one opening below is another car emerging")
     func maskedClimbRejoinsOnlyHigher() {
         // Heard climbing from 50 to 60 mph for 0.5 s (plateau estimate about 58),
