@@ -207,10 +207,27 @@ struct PassConsolidator: Sendable {
     static let recedingHoldMetres = 100.0
     static let recedingHoldMaxSeconds = 12.0
     /// How a receding vehicle's returning tone may lie against its held
-    /// plateau: up to 10% higher (it was masked while its cosine still grew),
-    /// up to 2% lower (scatter).
+    /// plateau: up to 10% higher (it was masked while its cosine still grew;
+    /// `shortClimbRise` for a short pass), up to 2% lower (scatter).
     static let recedingReturnRise = 0.10
     static let recedingReturnFall = 0.02
+    /// A receding pass heard for less than `shortClimbNs` was cut early in
+    /// its climb, and its tone heard again, fading, may lie up to
+    /// `shortClimbRise` above its plateau. After t seconds a vehicle that
+    /// emerged d metres out at v m/s has a cosine of vt / √((vt)² + d²): 0.87
+    /// after 1 s for a 20 mph car 5 m out (15% still to grow), 0.79 for one
+    /// 7 m out. (A segment that sags is an approaching vehicle: it gets no
+    /// more than `allowance`.)
+    static let shortClimbNs: UInt64 = 1_000_000_000
+    static let shortClimbRise = 0.16
+
+    /// How far above a cut receding pass's plateau the tone of `later`
+    /// may lie: `allowance`, or `shortClimbRise` if more, the pass is short
+    /// and `later` fades.
+    private static func riseAllowance(of pass: PassTrack, returning later: PassTrack, atLeast allowance: Double) -> Double {
+        pass.durationNs < shortClimbNs && later.end == .faded ? max(shortClimbRise, allowance) : allowance
+    }
+
     /// How soon after an approaching vehicle reached the sensor a receding
     /// vehicle's tone must come back to be taken as the one it masked.
     static let returnAfterArrivalNs: UInt64 = 1_500_000_000
@@ -240,7 +257,8 @@ struct PassConsolidator: Sendable {
             lastArrivalNs > earlier.lastConsistentEndNs, later.startNs <= lastArrivalNs &+ Self.returnAfterArrivalNs
         else { return nil }
         let ratio = laterPlateauHz / earlier.plateauHz
-        if ratio >= 1 { return ratio - 1 <= Self.recedingReturnRise ? (ratio - 1) / Self.recedingReturnRise : nil }
+        let rise = Self.riseAllowance(of: earlier, returning: later, atLeast: Self.recedingReturnRise)
+        if ratio >= 1 { return ratio - 1 <= rise ? (ratio - 1) / rise : nil }
         return 1 - ratio <= Self.recedingReturnFall ? (1 - ratio) / Self.recedingReturnFall : nil
     }
 
@@ -281,7 +299,7 @@ struct PassConsolidator: Sendable {
         // left to grow (unless the later segment climbs from low itself: a
         // vehicle emerging, which `submit` never joins).
         if ratio > 1, earlier.maskedUntilNs > 0 || (earlier.handedOver && earlier.startsWithRise(configuration)) {
-            plateaus = min(plateaus, (ratio - 1) / configuration.riseSplitFraction)
+            plateaus = min(plateaus, (ratio - 1) / Self.riseAllowance(of: earlier, returning: later, atLeast: configuration.riseSplitFraction))
         }
         let continuity = abs(later.openingHz / earlier.recentFrequencyHz - 1) / configuration.continuityTolerance
         let best = min(plateaus, continuity)

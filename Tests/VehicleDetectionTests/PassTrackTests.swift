@@ -133,6 +133,43 @@ struct PassTrackTests {
         #expect(passes(end: .reachedSensor) == 2)
     }
 
+    @Test("a receding car heard for under a second before a masking may come back up to 16% higher, a longer one 8%")
+    func shortMaskedClimbMayReturnHigher() {
+        // A receding car climbs 18 → 22 mph in 0.6 s (plateau 21.2) and, when
+        // `heldSeconds` > 0, holds 22 mph that long; it is masked by an approaching
+        // car until 1 s after its last window, then heard at `laterMph` for 2 s.
+        // With `arrivingFirst`, a car at 23.5 mph that sags at the sensor is heard first.
+        func passes(heldSeconds: Double, laterMph: Double, arrivingFirst: Bool = false) -> Int {
+            var consolidator = PassConsolidator(configuration: DopplerConfiguration(carrierHz: Self.carrier))
+            var completed: [PassTrack] = []
+            let climb = (0..<60).map { Self.window(atNs: 1_000_000_000 + UInt64($0) * Self.windowNs, mph: 18 + 4 * Double($0) / 59) }
+            var receding = PassTrack(windows: ArraySlice(climb))
+            if heldSeconds > 0 { receding.absorb(Self.steady(fromNs: receding.lastConsistentEndNs, mph: 22, seconds: heldSeconds)) }
+            receding.maskedUntilNs = receding.lastConsistentEndNs + 1_000_000_000
+            consolidator.submit(receding, into: &completed)
+            var laterFromNs = receding.maskedUntilNs + 100_000_000
+            if arrivingFirst {
+                var arriving = Self.steady(fromNs: laterFromNs, mph: 23.5, seconds: 1)
+                arriving.end = .reachedSensor
+                consolidator.submit(arriving, into: &completed)
+                laterFromNs = arriving.lastConsistentEndNs + 200_000_000
+            }
+            let later = Self.steady(fromNs: laterFromNs, mph: laterMph, seconds: 2)
+            consolidator.submit(later, into: &completed)
+            consolidator.flush(into: &completed)
+            return completed.count
+        }
+        // 0.6 s heard: 24 mph is 13% above its plateau, still its own cosine growing.
+        #expect(passes(heldSeconds: 0, laterMph: 24) == 1)
+        #expect(passes(heldSeconds: 0, laterMph: 25.5) == 2)
+        // 1.5 s heard (plateau 22): it had less left to climb, so 9% above is another car.
+        #expect(passes(heldSeconds: 0.9, laterMph: 24) == 2)
+        #expect(passes(heldSeconds: 0.9, laterMph: 23.5) == 1)
+        // Only for a tone that fades: one that sags is an approaching car, which,
+        // joined and cut off again, would take the receding car's pass with it.
+        #expect(passes(heldSeconds: 0, laterMph: 24, arrivingFirst: true) == 2)
+    }
+
     @Test("a receding car masked while climbing rejoins only a tone no lower than it was; one opening below is another car emerging")
     func maskedClimbRejoinsOnlyHigher() {
         // Heard climbing from 50 to 60 mph for 0.5 s (plateau estimate about 58),
