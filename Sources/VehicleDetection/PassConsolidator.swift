@@ -216,8 +216,8 @@ struct PassConsolidator: Sendable {
     /// `shortClimbRise` above its plateau. After t seconds a vehicle that
     /// emerged d metres out at v m/s has a cosine of vt / √((vt)² + d²): 0.87
     /// after 1 s for a 20 mph car 5 m out (15% still to grow), 0.79 for one
-    /// 7 m out. (A segment that sags is an approaching vehicle: it gets no
-    /// more than `allowance`.)
+    /// 7 m out. (A segment that sags is an approaching vehicle, and gets only
+    /// the usual allowance.)
     static let shortClimbNs: UInt64 = 1_000_000_000
     static let shortClimbRise = 0.16
 
