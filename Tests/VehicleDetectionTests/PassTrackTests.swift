@@ -36,6 +36,12 @@ struct PassTrackTests {
         PassTrack(windows: ArraySlice(levels.enumerated().map { window(atNs: 1_000_000_000 + UInt64($0.offset) * spacingNs, mph: $0.element) }))
     }
 
+    /// A receding car's climb: `count` back-to-back windows from 1 s, their
+    /// tone rising evenly from `fromMph` to `toMph`.
+    static func climb(fromMph: Double, toMph: Double, count: Int) -> PassTrack {
+        opening((0..<count).map { fromMph + (toMph - fromMph) * Double($0) / Double(count - 1) }, spacingNs: windowNs)
+    }
+
     @Test("a shallow low opening heard in snatches is no receding car's climb; a locked or deep one is")
     func scatteredShallowOpeningIsNoClimb() {
         let cuts = { (pass: PassTrack) in pass.splitAtJoin(riseFraction: 0.06, minimumPartNs: 400_000_000)?.receding.durationNs }
@@ -116,8 +122,7 @@ struct PassTrackTests {
         func passes(end: PassEnd) -> Int {
             var consolidator = PassConsolidator(configuration: DopplerConfiguration(carrierHz: Self.carrier))
             var completed: [PassTrack] = []
-            let tone = (0..<160).map { Self.window(atNs: 1_000_000_000 + UInt64($0) * Self.windowNs, mph: 18 + 4 * min(1, Double($0) / 59)) }
-            var receding = PassTrack(windows: ArraySlice(tone))
+            var receding = Self.opening((0..<160).map { 18 + 4 * min(1, Double($0) / 59) }, spacingNs: Self.windowNs)
             receding.end = end
             consolidator.submit(receding, into: &completed)
             let later = Self.steady(fromNs: receding.lastConsistentEndNs + 1_500_000_000, mph: 22.8, seconds: 2)
@@ -142,8 +147,7 @@ struct PassTrackTests {
         func passes(heldSeconds: Double, laterMph: Double, arrivingFirst: Bool = false) -> Int {
             var consolidator = PassConsolidator(configuration: DopplerConfiguration(carrierHz: Self.carrier))
             var completed: [PassTrack] = []
-            let climb = (0..<60).map { Self.window(atNs: 1_000_000_000 + UInt64($0) * Self.windowNs, mph: 18 + 4 * Double($0) / 59) }
-            var receding = PassTrack(windows: ArraySlice(climb))
+            var receding = Self.climb(fromMph: 18, toMph: 22, count: 60)
             if heldSeconds > 0 { receding.absorb(Self.steady(fromNs: receding.lastConsistentEndNs, mph: 22, seconds: heldSeconds)) }
             receding.maskedUntilNs = receding.lastConsistentEndNs + 1_000_000_000
             consolidator.submit(receding, into: &completed)
@@ -178,8 +182,7 @@ struct PassTrackTests {
         func passes(openingMph: Double) -> Int {
             var consolidator = PassConsolidator(configuration: DopplerConfiguration(carrierHz: Self.carrier))
             var completed: [PassTrack] = []
-            let climb = (0..<50).map { Self.window(atNs: 1_000_000_000 + UInt64($0) * Self.windowNs, mph: 50 + 10 * Double($0) / 49) }
-            var masked = PassTrack(windows: ArraySlice(climb))
+            var masked = Self.climb(fromMph: 50, toMph: 60, count: 50)
             masked.maskedUntilNs = masked.lastConsistentEndNs + 1_200_000_000
             consolidator.submit(masked, into: &completed)
             let from = masked.lastConsistentEndNs + 1_300_000_000
@@ -201,8 +204,7 @@ struct PassTrackTests {
         func passes(returnDelay: Double = 0.5, laterMph: Double = 22.4, maskerArrives: Bool = true, laterArrives: Bool = false, otherEmerges: Bool = false) -> Int {
             var consolidator = PassConsolidator(configuration: DopplerConfiguration(carrierHz: Self.carrier))
             var completed: [PassTrack] = []
-            let climb = (0..<60).map { Self.window(atNs: 1_000_000_000 + UInt64($0) * Self.windowNs, mph: 18 + 4 * Double($0) / 59) }
-            var receding = PassTrack(windows: ArraySlice(climb))
+            var receding = Self.climb(fromMph: 18, toMph: 22, count: 60)
             receding.absorb(Self.steady(fromNs: receding.lastConsistentEndNs, mph: 22, seconds: 1.4))
             consolidator.submit(receding, into: &completed)
             if otherEmerges {
