@@ -11,7 +11,8 @@ import SpeedDomain
 /// unless physics says the two are different vehicles: a segment that ended
 /// in a cosine sag belongs to a vehicle that reached the sensor, and a
 /// segment that starts with a rise belongs to a receding vehicle that has
-/// just emerged beside it. A rider's wobbling tone, or a weak tone's
+/// just emerged beside it, and a tone coming back much steadier than a held
+/// receding vehicle's ever was is a nearer one. A rider's wobbling tone, or a weak tone's
 /// scatter, can also be shared out between two held tracks whose spans
 /// overlap; when one of them is only scattered windows, they are folded
 /// into one (`isTwin`).
@@ -228,6 +229,27 @@ struct PassConsolidator: Sendable {
         pass.durationNs < shortClimbNs && later.end == .faded ? max(shortClimbRise, allowance) : allowance
     }
 
+    /// A receding vehicle's return weakens as it draws away, so noise jitters
+    /// its tone more the longer it is heard. A segment whose first
+    /// `openingJitterWindows` windows are jittered less than
+    /// `cleanerReturnRatio` times a held receding pass's steadier windows (its
+    /// lower quartile) is a nearer vehicle, one that passed the sensor while
+    /// another tone held the comparator, not the held one heard again. Only
+    /// for a pass heard for `shortClimbNs` or more: a shorter one was heard
+    /// mostly while another vehicle's tone still interfered with it.
+    static let cleanerReturnRatio = 0.5
+    static let openingJitterWindows = 8
+
+    /// Whether `later` opens so much steadier than the receding pass
+    /// `earlier` that it is another, nearer vehicle (see `cleanerReturnRatio`).
+    private func opensCleaner(_ later: PassTrack, than earlier: PassTrack) -> Bool {
+        guard earlier.durationNs >= Self.shortClimbNs, later.windows.count >= Self.openingJitterWindows,
+            earlier.startsWithRise(configuration)
+        else { return false }
+        let opening = PassTrack.jitter(of: later.windows.prefix(Self.openingJitterWindows), quantile: 0.5)
+        return opening < Self.cleanerReturnRatio * PassTrack.jitter(of: earlier.windows, quantile: 0.25)
+    }
+
     /// How soon after an approaching vehicle reached the sensor a receding
     /// vehicle's tone must come back to be taken as the one it masked.
     static let returnAfterArrivalNs: UInt64 = 1_500_000_000
@@ -256,6 +278,7 @@ struct PassConsolidator: Sendable {
         guard later.end == .faded, lastEmergenceNs <= earlier.startNs,
             lastArrivalNs > earlier.lastConsistentEndNs, later.startNs <= lastArrivalNs &+ Self.returnAfterArrivalNs
         else { return nil }
+        if opensCleaner(later, than: earlier) { return nil }
         let ratio = laterPlateauHz / earlier.plateauHz
         let rise = Self.riseAllowance(of: earlier, returning: later, atLeast: Self.recedingReturnRise)
         if ratio >= 1 { return ratio - 1 <= rise ? (ratio - 1) / rise : nil }
@@ -287,6 +310,7 @@ struct PassConsolidator: Sendable {
             let ratio = laterPlateauHz / earlier.plateauHz
             return abs(ratio - 1) <= Self.arrivalTolerance ? abs(ratio - 1) / configuration.joinTolerance : nil
         }
+        if opensCleaner(later, than: earlier) { return nil }
         let ratio = laterPlateauHz / earlier.plateauHz
         // A receding vehicle cut off while climbing can only be heard again higher:
         // a segment opening more than the continuity tolerance below its plateau

@@ -241,6 +241,13 @@ struct PassTrack: Sendable {
         return min(1, lockedNs / max(1, Double(durationNs)))
     }
 
+    /// How much noise jitters the tone of `windows`: their periods'
+    /// coefficient of variation at `quantile` (type 7). A return weakens as
+    /// 1/R², so the nearer a vehicle, the steadier its tone.
+    static func jitter(of windows: some Collection<ToneWindow>, quantile: Double) -> Double {
+        PassEstimator.quantile(windows.map(\.coefficientOfVariation).sorted(), quantile)
+    }
+
     /// Whether the two passes' spans overlap in time.
     func interleaves(with other: PassTrack) -> Bool {
         startNs < other.lastConsistentEndNs && other.startNs < lastConsistentEndNs

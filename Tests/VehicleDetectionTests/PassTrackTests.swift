@@ -42,6 +42,13 @@ struct PassTrackTests {
         opening((0..<count).map { fromMph + (toMph - fromMph) * Double($0) / Double(count - 1) }, spacingNs: windowNs)
     }
 
+    /// `track` with every window's periods scattered by `jitter` (coefficient of variation).
+    static func jittered(_ track: PassTrack, _ jitter: Double) -> PassTrack {
+        var track = track
+        for index in track.windows.indices { track.windows[index].coefficientOfVariation = jitter }
+        return track
+    }
+
     @Test("a shallow low opening heard in snatches is no receding car's climb; a locked or deep one is")
     func scatteredShallowOpeningIsNoClimb() {
         let cuts = { (pass: PassTrack) in pass.splitAtJoin(riseFraction: 0.06, minimumPartNs: 400_000_000)?.receding.durationNs }
@@ -232,5 +239,37 @@ struct PassTrackTests {
         #expect(passes(laterArrives: true) == 3)
         // Not once another receding car has emerged: the tone may be that car's.
         #expect(passes(otherEmerges: true) == 4)
+    }
+
+    @Test("a tone coming back much steadier than a held receding car's ever was is a nearer car, not that one heard again")
+    func steadierReturnIsAnotherCar() {
+        // A receding car emerges (climbing 18 → 22 mph in 0.6 s) and holds 22 mph
+        // for `heldSeconds`, its windows jittered 4%; an approaching car's 30 mph
+        // tone masks it for `maskSeconds` and ends at the sensor; then a 22.4 mph
+        // tone jittered `laterJitter` is heard for 2 s and fades.
+        func passes(heldSeconds: Double = 1.4, maskSeconds: Double, laterJitter: Double) -> Int {
+            var consolidator = PassConsolidator(configuration: DopplerConfiguration(carrierHz: Self.carrier))
+            var completed: [PassTrack] = []
+            var receding = Self.climb(fromMph: 18, toMph: 22, count: 60)
+            if heldSeconds > 0 { receding.absorb(Self.steady(fromNs: receding.lastConsistentEndNs, mph: 22, seconds: heldSeconds)) }
+            consolidator.submit(Self.jittered(receding, 0.04), into: &completed)
+            var masker = Self.steady(fromNs: receding.lastConsistentEndNs + 200_000_000, mph: 30, seconds: maskSeconds)
+            masker.end = .reachedSensor
+            consolidator.submit(masker, into: &completed)
+            let later = Self.steady(fromNs: masker.lastConsistentEndNs + 300_000_000, mph: 22.4, seconds: 2)
+            consolidator.submit(Self.jittered(later, laterJitter), into: &completed)
+            consolidator.flush(into: &completed)
+            return completed.count
+        }
+        // Within the merge gap: jittered as much as before, or more, it is the car
+        // heard again, farther off; jittered less than half as much, a nearer car.
+        #expect(passes(maskSeconds: 1, laterJitter: 0.05) == 2)
+        #expect(passes(maskSeconds: 1, laterJitter: 0.015) == 3)
+        // The same after the merge gap, in the receding hold.
+        #expect(passes(maskSeconds: 4, laterJitter: 0.05) == 2)
+        #expect(passes(maskSeconds: 4, laterJitter: 0.015) == 3)
+        // A car heard for only 0.6 s was heard while the other tone still
+        // interfered with it: its jitter is not its own, and is not compared.
+        #expect(passes(heldSeconds: 0, maskSeconds: 1, laterJitter: 0.015) == 2)
     }
 }
