@@ -355,11 +355,7 @@ public struct DopplerDetector: Sendable {
     private mutating func reportCompleted(into readings: inout [Reading]) {
         let estimator = PassEstimator(configuration: configuration)
         for finished in completed {
-            // A receding pass that climbs again after holding a level carries a
-            // faster receding vehicle that emerged behind the first.
-            if let (earlier, later) = finished.splitAtSecondClimb(minimumPartNs: 2 * configuration.minimumLockNs),
-                finished.startsWithRise(configuration)
-            {
+            if let (earlier, later) = secondRecedingVehicle(in: finished) {
                 report(earlier, with: estimator, into: &readings)
                 report(later, with: estimator, into: &readings)
             } else {
@@ -372,6 +368,18 @@ public struct DopplerDetector: Sendable {
             let horizon = configuration.maximumLockNs &+ configuration.mergeGapNs &+ configuration.holdNs
             if newest > horizon { losses.forget(endedBefore: newest - horizon) }
         }
+    }
+
+    /// A receding pass cut in two where a second receding vehicle took it
+    /// over: its tone climbs again after holding a level (a faster vehicle
+    /// emerged behind the first, `splitAtSecondClimb`), or dips and climbs
+    /// again (a nearer one emerged beside the sensor, `splitAtDip`).
+    private func secondRecedingVehicle(in pass: PassTrack) -> (earlier: PassTrack, later: PassTrack)? {
+        let minimumPartNs = 2 * configuration.minimumLockNs
+        guard let split = pass.splitAtSecondClimb(minimumPartNs: minimumPartNs) ?? pass.splitAtDip(minimumPartNs: minimumPartNs),
+            pass.startsWithRise(configuration)
+        else { return nil }
+        return split
     }
 
     /// Appends the reading for `pass`, if it is a vehicle, flagged for edges dropped across it.

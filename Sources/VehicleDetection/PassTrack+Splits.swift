@@ -1,6 +1,6 @@
 /// Where one pass holds two vehicles, and how it is cut in two: at a join
 /// (`splitAtJoin`), at a step in an unbroken tone (`splitAtStep`), or where a
-/// receding tone climbs a second time (`splitAtSecondClimb`).
+/// receding tone climbs a second time (`splitAtSecondClimb`, `splitAtDip`).
 extension PassTrack {
     /// Undoes a join that physics forbids: a pass that opens with a climb (a
     /// receding vehicle emerging beside the sensor) and ends in a cosine sag
@@ -136,5 +136,65 @@ extension PassTrack {
         earlier.handedOver = true
         later.handedOver = true
         return (earlier, later)
+    }
+
+    /// How far a receding pass's tone must dip below the highest level it
+    /// has reached, and then climb back from the bottom, for the climb to be
+    /// another vehicle's (`splitAtDip`).
+    static let dipFraction = 0.10
+    /// How long the lock must have broken near the bottom of such a dip.
+    static let dipBreakNs: UInt64 = 20_000_000
+
+    /// Cuts a receding pass whose tone dips `dipFraction` below the highest
+    /// level it has reached and then climbs `dipFraction` above the bottom of
+    /// the dip, where the lock broke for `breakNs` or more (within a block
+    /// of the bottom): one vehicle's cosine only grows, so the new climb is a
+    /// nearer receding vehicle that emerged beside the sensor and took the
+    /// comparator, its tone starting low; as the two returns were of about
+    /// equal strength, their beat broke the lock. (A rider's wobble dips as
+    /// deep, but stays locked.) Cut at the bottom block. Nil when there is no
+    /// such dip, for a rider's wobble (`isWobbling`), or when the parts fail
+    /// `parts(cutAt:minimumPartNs:)`.
+    func splitAtDip(
+        dipFraction: Double = dipFraction, block: Int = secondClimbBlock, breakNs: UInt64 = dipBreakNs, minimumPartNs: UInt64
+    ) -> (earlier: PassTrack, later: PassTrack)? {
+        let n = windows.count
+        guard n >= 6 * block, !isWobbling else { return nil }
+        var scratch: [Double] = []
+        let medians = stride(from: 0, to: n - block + 1, by: block).map { start in medianHz(start..<(start + block), scratch: &scratch) }
+        var peak = medians[0]
+        var index = 1
+        while index < medians.count {
+            guard medians[index] < peak * (1 - dipFraction) else {
+                peak = max(peak, medians[index])
+                index += 1
+                continue
+            }
+            var bottom = index
+            while bottom + 1 < medians.count, medians[bottom + 1] <= medians[bottom] { bottom += 1 }
+            let lockBroke = (max(1, (bottom - 1) * block)..<min(n, (bottom + 2) * block)).contains { silence(before: $0) >= breakNs }
+            if Self.climbsAgain(medians, from: bottom, by: dipFraction), lockBroke,
+                var (earlier, later) = parts(cutAt: bottom * block, minimumPartNs: minimumPartNs)
+            {
+                earlier.handedOver = true
+                later.handedOver = true
+                return (earlier, later)
+            }
+            peak = medians[bottom]
+            index = bottom + 1
+        }
+        return nil
+    }
+
+    /// Whether two blocks in a row after `bottom` lie `fraction` above it,
+    /// before any block falls below it again.
+    private static func climbsAgain(_ medians: [Double], from bottom: Int, by fraction: Double) -> Bool {
+        let target = medians[bottom] * (1 + fraction)
+        var index = bottom + 1
+        while index + 1 < medians.count, medians[index] >= medians[bottom] {
+            if medians[index] >= target, medians[index + 1] >= target { return true }
+            index += 1
+        }
+        return false
     }
 }

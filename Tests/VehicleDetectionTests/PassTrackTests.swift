@@ -272,4 +272,26 @@ struct PassTrackTests {
         // interfered with it: its jitter is not its own, and is not compared.
         #expect(passes(heldSeconds: 0, maskSeconds: 1, laterJitter: 0.015) == 2)
     }
+
+    @Test("a receding tone that dips where the lock broke and climbs again holds a second, nearer receding car; a dip heard locked, or a shallow one, does not")
+    func dipWhereLockBrokeIsSecondCar() {
+        // A receding car climbs from 13 to 17.5 mph in 1 s and holds 17.5 mph
+        // for 0.5 s; the lock breaks for `breakMs`; then a tone climbs from
+        // `dipMph` to 18 mph in 1 s and holds 18 mph for 2 s. Returns where the
+        // pass is cut, relative to the start of that second climb.
+        func cut(dipMph: Double, breakMs: UInt64) -> Int64? {
+            var pass = Self.climb(fromMph: 13, toMph: 17.5, count: 100)
+            pass.absorb(Self.steady(fromNs: pass.lastConsistentEndNs, mph: 17.5, seconds: 0.5))
+            let secondFromNs = pass.lastConsistentEndNs + breakMs * 1_000_000
+            let second = (0..<100).map { Self.window(atNs: secondFromNs + UInt64($0) * Self.windowNs, mph: dipMph + (18 - dipMph) * Double($0) / 99) }
+            pass.absorb(PassTrack(windows: ArraySlice(second)))
+            pass.absorb(Self.steady(fromNs: pass.lastConsistentEndNs, mph: 18, seconds: 2))
+            return pass.splitAtDip(minimumPartNs: 400_000_000).map { Int64($0.later.startNs) - Int64(secondFromNs) }
+        }
+        // 11% below the level reached, with a 60 ms break: cut where the second climb begins.
+        #expect(cut(dipMph: 15.5, breakMs: 60) == 0)
+        // The same dip heard locked throughout (as a rider's wobble is), or one of 6%: one car.
+        #expect(cut(dipMph: 15.5, breakMs: 0) == nil)
+        #expect(cut(dipMph: 16.5, breakMs: 60) == nil)
+    }
 }
