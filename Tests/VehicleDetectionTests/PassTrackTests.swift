@@ -42,6 +42,15 @@ struct PassTrackTests {
         opening((0..<count).map { fromMph + (toMph - fromMph) * Double($0) / Double(count - 1) }, spacingNs: windowNs)
     }
 
+    /// The passes a fresh consolidator makes of `segments`, submitted in order, then flushed.
+    static func consolidated(_ segments: [PassTrack]) -> [PassTrack] {
+        var consolidator = PassConsolidator(configuration: DopplerConfiguration(carrierHz: carrier))
+        var completed: [PassTrack] = []
+        for segment in segments { consolidator.submit(segment, into: &completed) }
+        consolidator.flush(into: &completed)
+        return completed
+    }
+
     /// `track` with every window's periods scattered by `jitter` (coefficient of variation).
     static func jittered(_ track: PassTrack, _ jitter: Double) -> PassTrack {
         var track = track
@@ -77,15 +86,13 @@ struct PassTrackTests {
     func maskedApproachRejoinsDuringArrivalHold() {
         // Heard for 3 s, lost (masked) for `gap` s, then heard again at `laterMph` until its sag.
         func passes(mph: Double, gap: Double, laterMph: Double) -> [PassTrack] {
-            var consolidator = PassConsolidator(configuration: DopplerConfiguration(carrierHz: Self.carrier))
-            var completed: [PassTrack] = []
+            var segments: [PassTrack] = []
             let first = Self.steady(fromNs: 1_000_000_000, mph: mph, seconds: 3)
-            consolidator.submit(first, into: &completed)
+            segments.append(first)
             var later = Self.steady(fromNs: first.lastConsistentEndNs + UInt64(gap * 1e9), mph: laterMph, seconds: 2)
             later.end = .reachedSensor
-            consolidator.submit(later, into: &completed)
-            consolidator.flush(into: &completed)
-            return completed
+            segments.append(later)
+            return Self.consolidated(segments)
         }
         // 15.4 mph (6.9 m/s): held 8.7 s, so after 6 s of masking it is one pass.
         #expect(passes(mph: 15.4, gap: 6, laterMph: 15.4).count == 1)
@@ -103,13 +110,12 @@ struct PassTrackTests {
         // One window at 12.1 mph (a scrap of noise, or of a weak tone), then after
         // `gap` s a rider's 2 s at 12 mph: within the join tolerance of each other.
         func start(gap: Double, scrapWindows: Int) -> UInt64? {
-            var consolidator = PassConsolidator(configuration: DopplerConfiguration(carrierHz: Self.carrier))
-            var completed: [PassTrack] = []
+            var segments: [PassTrack] = []
             let scrap = Self.steady(fromNs: 1_000_000_000, mph: 12.1, seconds: Double(scrapWindows) * 0.01)
-            consolidator.submit(scrap, into: &completed)
+            segments.append(scrap)
             let rider = Self.steady(fromNs: scrap.lastConsistentEndNs + UInt64(gap * 1e9), mph: 12, seconds: 2)
-            consolidator.submit(rider, into: &completed)
-            consolidator.flush(into: &completed)
+            segments.append(rider)
+            let completed = Self.consolidated(segments)
             guard completed.count == 1 else { return nil }
             return completed[0].startNs
         }
@@ -127,15 +133,13 @@ struct PassTrackTests {
         // which the tracker takes for a sag (`end`). 1.5 s later the receding
         // car's tone is back at 22.8 mph, flat, and fades.
         func passes(end: PassEnd) -> Int {
-            var consolidator = PassConsolidator(configuration: DopplerConfiguration(carrierHz: Self.carrier))
-            var completed: [PassTrack] = []
+            var segments: [PassTrack] = []
             var receding = Self.opening((0..<160).map { 18 + 4 * min(1, Double($0) / 59) }, spacingNs: Self.windowNs)
             receding.end = end
-            consolidator.submit(receding, into: &completed)
+            segments.append(receding)
             let later = Self.steady(fromNs: receding.lastConsistentEndNs + 1_500_000_000, mph: 22.8, seconds: 2)
-            consolidator.submit(later, into: &completed)
-            consolidator.flush(into: &completed)
-            return completed.count
+            segments.append(later)
+            return Self.consolidated(segments).count
         }
         // A climb does not sag: the sag was another tone, and the car is heard again.
         #expect(passes(end: .sag) == 1)
@@ -152,23 +156,21 @@ struct PassTrackTests {
         // car until 1 s after its last window, then heard at `laterMph` for 2 s.
         // With `arrivingFirst`, a car at 23.5 mph that sags at the sensor is heard first.
         func passes(heldSeconds: Double, laterMph: Double, arrivingFirst: Bool = false) -> Int {
-            var consolidator = PassConsolidator(configuration: DopplerConfiguration(carrierHz: Self.carrier))
-            var completed: [PassTrack] = []
+            var segments: [PassTrack] = []
             var receding = Self.climb(fromMph: 18, toMph: 22, count: 60)
             if heldSeconds > 0 { receding.absorb(Self.steady(fromNs: receding.lastConsistentEndNs, mph: 22, seconds: heldSeconds)) }
             receding.maskedUntilNs = receding.lastConsistentEndNs + 1_000_000_000
-            consolidator.submit(receding, into: &completed)
+            segments.append(receding)
             var laterFromNs = receding.maskedUntilNs + 100_000_000
             if arrivingFirst {
                 var arriving = Self.steady(fromNs: laterFromNs, mph: 23.5, seconds: 1)
                 arriving.end = .reachedSensor
-                consolidator.submit(arriving, into: &completed)
+                segments.append(arriving)
                 laterFromNs = arriving.lastConsistentEndNs + 200_000_000
             }
             let later = Self.steady(fromNs: laterFromNs, mph: laterMph, seconds: 2)
-            consolidator.submit(later, into: &completed)
-            consolidator.flush(into: &completed)
-            return completed.count
+            segments.append(later)
+            return Self.consolidated(segments).count
         }
         // 0.6 s heard: 24 mph is 13% above its plateau, still its own cosine growing.
         #expect(passes(heldSeconds: 0, laterMph: 24) == 1)
@@ -187,16 +189,14 @@ struct PassTrackTests {
         // then masked for 1.3 s by an approaching car; then a segment opening at
         // `openingMph` climbs to 57 (from 54.3 it is no rise by itself: 4.7% below).
         func passes(openingMph: Double) -> Int {
-            var consolidator = PassConsolidator(configuration: DopplerConfiguration(carrierHz: Self.carrier))
-            var completed: [PassTrack] = []
+            var segments: [PassTrack] = []
             var masked = Self.climb(fromMph: 50, toMph: 60, count: 50)
             masked.maskedUntilNs = masked.lastConsistentEndNs + 1_200_000_000
-            consolidator.submit(masked, into: &completed)
+            segments.append(masked)
             let from = masked.lastConsistentEndNs + 1_300_000_000
             let later = (0..<300).map { Self.window(atNs: from + UInt64($0) * Self.windowNs, mph: min(57, openingMph + Double($0) * 0.05)) }
-            consolidator.submit(PassTrack(windows: ArraySlice(later)), into: &completed)
-            consolidator.flush(into: &completed)
-            return completed.count
+            segments.append(PassTrack(windows: ArraySlice(later)))
+            return Self.consolidated(segments).count
         }
         #expect(passes(openingMph: 54.3) == 2)
         #expect(passes(openingMph: 57) == 1)
@@ -209,23 +209,21 @@ struct PassTrackTests {
         // ends at the sensor 4.5 s later; `returnDelay` s after that the
         // receding car's tone is back at `laterMph`, flat, and fades.
         func passes(returnDelay: Double = 0.5, laterMph: Double = 22.4, maskerArrives: Bool = true, laterArrives: Bool = false, otherEmerges: Bool = false) -> Int {
-            var consolidator = PassConsolidator(configuration: DopplerConfiguration(carrierHz: Self.carrier))
-            var completed: [PassTrack] = []
+            var segments: [PassTrack] = []
             var receding = Self.climb(fromMph: 18, toMph: 22, count: 60)
             receding.absorb(Self.steady(fromNs: receding.lastConsistentEndNs, mph: 22, seconds: 1.4))
-            consolidator.submit(receding, into: &completed)
+            segments.append(receding)
             if otherEmerges {
                 let other = (0..<100).map { Self.window(atNs: receding.lastConsistentEndNs + 500_000_000 + UInt64($0) * Self.windowNs, mph: min(26, 20 + Double($0) * 0.1)) }
-                consolidator.submit(PassTrack(windows: ArraySlice(other)), into: &completed)
+                segments.append(PassTrack(windows: ArraySlice(other)))
             }
             var masker = Self.steady(fromNs: receding.lastConsistentEndNs + 1_500_000_000, mph: 30, seconds: 3)
             if maskerArrives { masker.end = .reachedSensor }
-            consolidator.submit(masker, into: &completed)
+            segments.append(masker)
             var later = Self.steady(fromNs: masker.lastConsistentEndNs + UInt64(returnDelay * 1e9), mph: laterMph, seconds: 2)
             if laterArrives { later.end = .reachedSensor }
-            consolidator.submit(later, into: &completed)
-            consolidator.flush(into: &completed)
-            return completed.count
+            segments.append(later)
+            return Self.consolidated(segments).count
         }
         // 5 s after it was lost, past the 4 s merge gap: one receding car, one approaching.
         #expect(passes() == 2)
@@ -248,18 +246,16 @@ struct PassTrackTests {
         // tone masks it for `maskSeconds` and ends at the sensor; then a 22.4 mph
         // tone jittered `laterJitter` is heard for 2 s and fades.
         func passes(heldSeconds: Double = 1.4, maskSeconds: Double, laterJitter: Double) -> Int {
-            var consolidator = PassConsolidator(configuration: DopplerConfiguration(carrierHz: Self.carrier))
-            var completed: [PassTrack] = []
+            var segments: [PassTrack] = []
             var receding = Self.climb(fromMph: 18, toMph: 22, count: 60)
             if heldSeconds > 0 { receding.absorb(Self.steady(fromNs: receding.lastConsistentEndNs, mph: 22, seconds: heldSeconds)) }
-            consolidator.submit(Self.jittered(receding, 0.04), into: &completed)
+            segments.append(Self.jittered(receding, 0.04))
             var masker = Self.steady(fromNs: receding.lastConsistentEndNs + 200_000_000, mph: 30, seconds: maskSeconds)
             masker.end = .reachedSensor
-            consolidator.submit(masker, into: &completed)
+            segments.append(masker)
             let later = Self.steady(fromNs: masker.lastConsistentEndNs + 300_000_000, mph: 22.4, seconds: 2)
-            consolidator.submit(Self.jittered(later, laterJitter), into: &completed)
-            consolidator.flush(into: &completed)
-            return completed.count
+            segments.append(Self.jittered(later, laterJitter))
+            return Self.consolidated(segments).count
         }
         // Within the merge gap: jittered as much as before, or more, it is the car
         // heard again, farther off; jittered less than half as much, a nearer car.
