@@ -376,6 +376,7 @@ public struct DopplerDetector: Sendable {
     /// again (a nearer one emerged beside the sensor, `splitAtDip`).
     private func secondRecedingVehicle(in pass: PassTrack) -> (earlier: PassTrack, later: PassTrack)? {
         let minimumPartNs = 2 * configuration.minimumLockNs
+        // Whether the pass rises is asked last: it sorts all the windows, and most passes hold no second vehicle.
         guard let split = pass.splitAtSecondClimb(minimumPartNs: minimumPartNs) ?? pass.splitAtDip(minimumPartNs: minimumPartNs),
             pass.startsWithRise(configuration)
         else { return nil }

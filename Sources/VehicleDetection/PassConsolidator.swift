@@ -278,11 +278,17 @@ struct PassConsolidator: Sendable {
         guard later.end == .faded, lastEmergenceNs <= earlier.startNs,
             lastArrivalNs > earlier.lastConsistentEndNs, later.startNs <= lastArrivalNs &+ Self.returnAfterArrivalNs
         else { return nil }
-        if opensCleaner(later, than: earlier) { return nil }
         let ratio = laterPlateauHz / earlier.plateauHz
         let rise = Self.riseAllowance(of: earlier, returning: later, atLeast: Self.recedingReturnRise)
-        if ratio >= 1 { return ratio - 1 <= rise ? (ratio - 1) / rise : nil }
-        return 1 - ratio <= Self.recedingReturnFall ? (1 - ratio) / Self.recedingReturnFall : nil
+        let disagreement: Double?
+        if ratio >= 1 {
+            disagreement = ratio - 1 <= rise ? (ratio - 1) / rise : nil
+        } else {
+            disagreement = 1 - ratio <= Self.recedingReturnFall ? (1 - ratio) / Self.recedingReturnFall : nil
+        }
+        // Jitter last, and only for a tone that would join: it sorts the held pass's windows.
+        guard let disagreement, !opensCleaner(later, than: earlier) else { return nil }
+        return disagreement
     }
 
     /// When nothing can join `held` any more.
@@ -310,7 +316,6 @@ struct PassConsolidator: Sendable {
             let ratio = laterPlateauHz / earlier.plateauHz
             return abs(ratio - 1) <= Self.arrivalTolerance ? abs(ratio - 1) / configuration.joinTolerance : nil
         }
-        if opensCleaner(later, than: earlier) { return nil }
         let ratio = laterPlateauHz / earlier.plateauHz
         // A receding vehicle cut off while climbing can only be heard again higher:
         // a segment opening more than the continuity tolerance below its plateau
@@ -327,6 +332,7 @@ struct PassConsolidator: Sendable {
         }
         let continuity = abs(later.openingHz / earlier.recentFrequencyHz - 1) / configuration.continuityTolerance
         let best = min(plateaus, continuity)
-        return best <= 1 ? best : nil
+        // Jitter last, and only for a tone that would join (as above).
+        return best <= 1 && !opensCleaner(later, than: earlier) ? best : nil
     }
 }

@@ -159,7 +159,7 @@ extension PassTrack {
         dipFraction: Double = dipFraction, block: Int = secondClimbBlock, breakNs: UInt64 = dipBreakNs, minimumPartNs: UInt64
     ) -> (earlier: PassTrack, later: PassTrack)? {
         let n = windows.count
-        guard n >= 6 * block, !isWobbling else { return nil }
+        guard n >= 6 * block else { return nil }
         var scratch: [Double] = []
         let medians = stride(from: 0, to: n - block + 1, by: block).map { start in medianHz(start..<(start + block), scratch: &scratch) }
         var peak = medians[0]
@@ -173,12 +173,14 @@ extension PassTrack {
             var bottom = index
             while bottom + 1 < medians.count, medians[bottom + 1] <= medians[bottom] { bottom += 1 }
             let lockBroke = (max(1, (bottom - 1) * block)..<min(n, (bottom + 2) * block)).contains { silence(before: $0) >= breakNs }
-            if Self.climbsAgain(medians, from: bottom, by: dipFraction), lockBroke,
-                var (earlier, later) = parts(cutAt: bottom * block, minimumPartNs: minimumPartNs)
-            {
-                earlier.handedOver = true
-                later.handedOver = true
-                return (earlier, later)
+            if lockBroke, Self.climbsAgain(medians, from: bottom, by: dipFraction) {
+                // The wobble test costs more than the search, so it waits for a dip.
+                if isWobbling { return nil }
+                if var (earlier, later) = parts(cutAt: bottom * block, minimumPartNs: minimumPartNs) {
+                    earlier.handedOver = true
+                    later.handedOver = true
+                    return (earlier, later)
+                }
             }
             peak = medians[bottom]
             index = bottom + 1
