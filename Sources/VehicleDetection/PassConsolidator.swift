@@ -12,10 +12,10 @@ import SpeedDomain
 /// in a cosine sag belongs to a vehicle that reached the sensor, and a
 /// segment that starts with a rise belongs to a receding vehicle that has
 /// just emerged beside it, and a tone coming back much steadier than a held
-/// receding vehicle's ever was is a nearer one. A rider's wobbling tone, or a weak tone's
-/// scatter, can also be shared out between two held tracks whose spans
-/// overlap; when one of them is only scattered windows, they are folded
-/// into one (`isTwin`).
+/// receding vehicle's ever was is a nearer one. A rider's wobbling tone, or
+/// a weak tone's scatter, can also be shared out between two held tracks
+/// whose spans overlap; when one of them is only scattered windows, they
+/// are folded into one (`isTwin`).
 struct PassConsolidator: Sendable {
     let configuration: DopplerConfiguration
     /// Vehicles heard recently whose pass may still continue, oldest first.

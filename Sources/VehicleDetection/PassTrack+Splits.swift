@@ -106,8 +106,7 @@ extension PassTrack {
     ) -> (earlier: PassTrack, later: PassTrack)? {
         let n = windows.count
         guard n >= 6 * block, durationNs >= holdNs + minimumPartNs else { return nil }
-        var scratch: [Double] = []
-        let medians = stride(from: 0, to: n - block + 1, by: block).map { start in medianHz(start..<(start + block), scratch: &scratch) }
+        let medians = blockMediansHz(block)
         // The first level held for holdNs: consecutive blocks within riseFraction / 3 of its first block.
         var levelEnd: Int?
         var level = 0.0
@@ -160,8 +159,7 @@ extension PassTrack {
     ) -> (earlier: PassTrack, later: PassTrack)? {
         let n = windows.count
         guard n >= 6 * block else { return nil }
-        var scratch: [Double] = []
-        let medians = stride(from: 0, to: n - block + 1, by: block).map { start in medianHz(start..<(start + block), scratch: &scratch) }
+        let medians = blockMediansHz(block)
         var peak = medians[0]
         var index = 1
         while index < medians.count {
@@ -186,6 +184,12 @@ extension PassTrack {
             index = bottom + 1
         }
         return nil
+    }
+
+    /// The median tone of each run of `block` windows, in order (a last, shorter run is left out).
+    private func blockMediansHz(_ block: Int) -> [Double] {
+        var scratch: [Double] = []
+        return stride(from: 0, to: windows.count - block + 1, by: block).map { start in medianHz(start..<(start + block), scratch: &scratch) }
     }
 
     /// Whether two blocks in a row after `bottom` lie `fraction` above it,
