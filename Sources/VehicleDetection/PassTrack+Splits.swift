@@ -158,7 +158,8 @@ extension PassTrack {
         dipFraction: Double = dipFraction, block: Int = secondClimbBlock, breakNs: UInt64 = dipBreakNs, minimumPartNs: UInt64
     ) -> (earlier: PassTrack, later: PassTrack)? {
         let n = windows.count
-        guard n >= 6 * block else { return nil }
+        // No break anywhere, no cut: a scan far cheaper than the block medians.
+        guard n >= 6 * block, (1..<n).contains(where: { silence(before: $0) >= breakNs }) else { return nil }
         let medians = blockMediansHz(block)
         var peak = medians[0]
         var index = 1
