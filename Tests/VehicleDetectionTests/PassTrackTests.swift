@@ -31,15 +31,15 @@ struct PassTrackTests {
         return pass
     }
 
-    /// Windows at `levels` mph, one every `spacingNs`.
-    static func opening(_ levels: [Double], spacingNs: UInt64) -> PassTrack {
-        PassTrack(windows: ArraySlice(levels.enumerated().map { window(atNs: 1_000_000_000 + UInt64($0.offset) * spacingNs, mph: $0.element) }))
+    /// Windows at `levels` mph, one every `spacingNs` from `fromNs`.
+    static func opening(_ levels: [Double], spacingNs: UInt64, fromNs: UInt64 = 1_000_000_000) -> PassTrack {
+        PassTrack(windows: ArraySlice(levels.enumerated().map { window(atNs: fromNs + UInt64($0.offset) * spacingNs, mph: $0.element) }))
     }
 
-    /// A receding car's climb: `count` back-to-back windows from 1 s, their
-    /// tone rising evenly from `fromMph` to `toMph`.
-    static func climb(fromMph: Double, toMph: Double, count: Int) -> PassTrack {
-        opening((0..<count).map { fromMph + (toMph - fromMph) * Double($0) / Double(count - 1) }, spacingNs: windowNs)
+    /// A receding car's climb: `count` back-to-back windows from `fromNs`
+    /// (1 s unless given), their tone rising evenly from `fromMph` to `toMph`.
+    static func climb(fromMph: Double, toMph: Double, count: Int, fromNs: UInt64 = 1_000_000_000) -> PassTrack {
+        opening((0..<count).map { fromMph + (toMph - fromMph) * Double($0) / Double(count - 1) }, spacingNs: windowNs, fromNs: fromNs)
     }
 
     /// The passes a fresh consolidator makes of `segments`, submitted in order, then flushed.
@@ -279,8 +279,7 @@ struct PassTrackTests {
             var pass = Self.climb(fromMph: 13, toMph: 17.5, count: 100)
             pass.absorb(Self.steady(fromNs: pass.lastConsistentEndNs, mph: 17.5, seconds: 0.5))
             let secondFromNs = pass.lastConsistentEndNs + breakMs * 1_000_000
-            let second = (0..<100).map { Self.window(atNs: secondFromNs + UInt64($0) * Self.windowNs, mph: dipMph + (18 - dipMph) * Double($0) / 99) }
-            pass.absorb(PassTrack(windows: ArraySlice(second)))
+            pass.absorb(Self.climb(fromMph: dipMph, toMph: 18, count: 100, fromNs: secondFromNs))
             pass.absorb(Self.steady(fromNs: pass.lastConsistentEndNs, mph: 18, seconds: 2))
             return pass.splitAtDip(minimumPartNs: 400_000_000).map { Int64($0.later.startNs) - Int64(secondFromNs) }
         }
